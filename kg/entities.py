@@ -1,0 +1,196 @@
+"""Find entity mentions in a parsed paragraph: the gazetteer first, GiNZA after.
+
+The gazetteer is matched over token boundaries of the parse (so 米国務長官, which
+Sudachi splits 米|国務|長官, yields 米 and never 米国), longest alias first.  GiNZA's
+named entities then fill the gaps, mapped to ontology classes through
+``ontology/ne_labels.yaml`` and corrected by the part-of-speech tags Sudachi gives
+(a span tagged 人名 is a person whatever the NER label says).  This runs on the
+finished parse, an equivalent of spaCy's ``entity_ruler`` before ``ner`` that lets
+the gazetteer change without re-parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import Gazetteer, normalize
+from kg.model import Mention
+from kg.resources import ontology_file
+
+MAX_ALIAS_TOKENS = 12
+HONORIFICS = frozenset({"氏", "さん", "様", "君"})
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
+_HAS_WORD = re.compile(r"[\u3040-\u30ff\u4e00-\u9fffA-Za-z]")
+_PAREN = re.compile(r"^[（(][^）)]{0,30}[）)]")
+
+
+@cache
+def ne_label_map() -> dict[str, str]:
+    """GiNZA NE label → ontology class, from ontology/ne_labels.yaml."""
+    with ontology_file("ne_labels.yaml").open(encoding="utf-8") as handle:
+        return dict((yaml.safe_load(handle) or {}).get("labels") or {})
+
+
+def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
+    """All entity mentions of a parsed unit, in text order, offsets in article coordinates."""
+    found = _gazetteer_mentions(doc, gazetteer)
+    taken = {i for span, _ in found for i in range(span.start, span.end)}
+    for ent in doc.ents:
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        mention = _ginza_mention(ent, gazetteer)
+        if mention is not None:
+            found.append((ent, mention))
+            taken.update(range(ent.start, ent.end))
+    found.sort(key=lambda pair: pair[0].start)
+    return [_with_title(span, m, offset, gazetteer) for span, m in found]
+
+
+def _gazetteer_mentions(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Mention]]:
+    found: list[tuple[Span, Mention]] = []
+    i = 0
+    while i < len(doc):
+        match = None
+        for j in range(min(len(doc), i + MAX_ALIAS_TOKENS), i, -1):
+            match = _match(doc[i:j], gaz)
+            if match is not None:
+                break
+        if match is None:
+            i += 1
+            continue
+        found.append((doc[i:j], match))
+        i = j
+    return found
+
+
+def _match(span: Span, gaz: Gazetteer) -> Mention | None:
+    key = normalize("".join(t.text for t in span))
+    if not key or len(key) > gaz.max_alias_len + 1 and not _all_abbreviations(key, gaz):
+        return None
+    entity_id = gaz.aliases.get(key)
+    if entity_id is not None:
+        kind = gaz.entries[entity_id].kind
+        return Mention(span.text, span.start_char, span.end_char, kind, entity_id)
+    named = _name_before_title(span, key, gaz)
+    if named is not None:
+        return named
+    if key in gaz.pairs:
+        return Mention(
+            span.text, span.start_char, span.end_char, gaz.pairs[key], None, source="pair"
+        )
+    if key in gaz.context_aliases:
+        kind = gaz.entries[gaz.context_aliases[key][0]].kind
+        return Mention(span.text, span.start_char, span.end_char, kind, None, source="context")
+    if _all_abbreviations(key, gaz) and _abbreviation_stands_alone(span, len(key)):
+        members = tuple(dict.fromkeys(gaz.abbreviations[c] for c in key))
+        entity_id = members[0] if len(members) == 1 else None
+        return Mention(
+            span.text,
+            span.start_char,
+            span.end_char,
+            "State",
+            entity_id,
+            source="abbreviation",
+            members=members,
+        )
+    return None
+
+
+def _name_before_title(span: Span, key: str, gaz: Gazetteer) -> Mention | None:
+    """A name Sudachi fused with its title or honorific (トランプ大統領, 金正|恩氏).
+
+    Only when the last token itself ends inside the title: a title standing as tokens
+    of its own is left to the title splitter.
+    """
+    last = normalize(span[-1].text)
+    for suffix in (*gaz.titles, *HONORIFICS):
+        if key.endswith(suffix) and len(last) > len(suffix) and last.endswith(suffix):
+            name = key[: -len(suffix)]
+            entity_id = gaz.aliases.get(name)
+            if entity_id is None and name in gaz.context_aliases:
+                kind = gaz.entries[gaz.context_aliases[name][0]].kind
+                end = span.end_char - len(suffix)
+                return Mention(
+                    span.text[: end - span.start_char],
+                    span.start_char,
+                    end,
+                    kind,
+                    None,
+                    source="context",
+                )
+            if entity_id is not None:
+                end = span.end_char - len(suffix)
+                return Mention(
+                    span.text[: end - span.start_char],
+                    span.start_char,
+                    end,
+                    gaz.entries[entity_id].kind,
+                    entity_id,
+                )
+    return None
+
+
+def _all_abbreviations(key: str, gaz: Gazetteer) -> bool:
+    return 1 <= len(key) <= 5 and all(c in gaz.abbreviations for c in key)
+
+
+def _abbreviation_stands_alone(span: Span, chars: int) -> bool:
+    """日米韓 or 米 as a modifier: not the tail of a word (19日) nor a word's first half."""
+    doc = span.doc
+    before: Token | None = doc[span.start - 1] if span.start > 0 else None
+    after: Token | None = doc[span.end] if span.end < len(doc) else None
+    if before is not None and before.tag_.startswith(("名詞", "接頭辞")):
+        return False
+    if any(t.tag_.startswith("接尾辞") for t in span):
+        return False
+    if chars == 1:  # a lone 米 / 露 must modify the noun right after it (米国務長官, 露外務省)
+        return after is not None and after.pos_ in {"NOUN", "PROPN"}
+    return True
+
+
+def _ginza_mention(ent: Span, gaz: Gazetteer) -> Mention | None:
+    kind = ne_label_map().get(ent.label_)
+    tags = [t.tag_ for t in ent]
+    if any("人名" in tag for tag in tags):
+        kind = "Person"
+    elif kind == "State" and not any("地名-国" in tag for tag in tags):
+        kind = "Place" if any("地名" in tag for tag in tags) else None
+    if kind is None:
+        return None
+    text = _strip_title(ent.text, gaz)
+    if len(text) < 2 or not _HAS_WORD.search(text) or any(c in text for c in "「」『』"):
+        return None
+    # A span with no proper noun in it is a common noun GiNZA over-read (当局者, 未明),
+    # unless it is a katakana name Sudachi does not know (ブリンケン).
+    if not (_KATAKANA.search(text) or any("固有名詞" in t for t in tags)):
+        return None
+    return Mention(text, ent.start_char, ent.start_char + len(text), kind, None, source="ginza")
+
+
+def _strip_title(text: str, gaz: Gazetteer) -> str:
+    for cut in range(1, len(text)):
+        if gaz.title_at(text[cut:]) == text[cut:] or text[cut:] in HONORIFICS:
+            return text[:cut]
+    return text
+
+
+def _with_title(span: Span, mention: Mention, offset: int, gaz: Gazetteer) -> Mention:
+    title = None
+    if mention.kind == "Person":
+        rest = span.doc.text[mention.end :]
+        rest = _PAREN.sub("", rest, count=1)  # 金正恩(キム・ジョンウン)総書記
+        title = gaz.title_at(normalize(rest[:20]))
+    return Mention(
+        mention.text,
+        mention.start + offset,
+        mention.end + offset,
+        mention.kind,
+        mention.entity_id,
+        title=title,
+        source=mention.source,
+        members=mention.members,
+    )

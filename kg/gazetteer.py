@@ -1,0 +1,192 @@
+"""The gazetteer: canonical entities, their aliases, titles and state abbreviations.
+
+Data lives in ``ontology/gazetteer.yaml`` and ``ontology/titles.yaml``.  States are
+generated from CLDR territory names (Babel, keyed by ISO 3166 alpha-2), so every
+country has its Japanese and English name without a hand-typed list; the YAML only
+adds what CLDR lacks (news aliases, one-character abbreviations such as 米 or 露,
+Wikidata ids).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from babel import Locale
+
+from kg.resources import ontology_file
+
+# CLDR codes that are not states (EU, UN, the eurozone, pseudo-locales, unknown).
+_NOT_STATES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ", "AQ"})
+_DOTS = re.compile(r"[=＝･・·]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(surface: str) -> str:
+    """The key under which a surface form is looked up.
+
+    >>> normalize("ウラジーミル＝プーチン") == normalize("ウラジーミル・プーチン ")
+    True
+    """
+    text = unicodedata.normalize("NFKC", surface)
+    return _SPACE.sub("", _DOTS.sub("・", text))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One canonical entity of the gazetteer."""
+
+    entity_id: str
+    kind: str
+    label_ja: str
+    label_en: str | None = None
+    aliases: tuple[str, ...] = ()
+    context_aliases: tuple[str, ...] = ()
+    state: str | None = None  # entity id of the affiliated/containing state
+    capital_of: str | None = None  # entity id of the state a capital stands for
+    wikidata: str | None = None
+    parties: tuple[str, ...] = ()
+    organ: bool = False  # a government body or armed force that acts for its state
+
+
+@dataclass
+class Gazetteer:
+    """Lookup tables built from the gazetteer files."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # normalized alias → id
+    context_aliases: dict[str, list[str]] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)  # 米 → United_States
+    titles: tuple[str, ...] = ()  # longest first
+    state_by_iso: dict[str, str] = field(default_factory=dict)
+    pairs: dict[str, str] = field(default_factory=dict)  # 両首脳 → Person
+    max_alias_len: int = 1
+
+    def lookup(self, surface: str) -> str | None:
+        """The entity id an unambiguous surface form names, if any."""
+        return self.aliases.get(normalize(surface))
+
+    def title_at(self, text: str) -> str | None:
+        """The longest title that ``text`` starts with.
+
+        >>> load_gazetteer().title_at("大統領は")
+        '大統領'
+        """
+        for title in self.titles:
+            if text.startswith(title):
+                return title
+        return None
+
+    def acting_state(self, entity_id: str) -> str:
+        """The state a government organ acts for (韓国外交部 → South Korea), else the id."""
+        entry = self.entries.get(entity_id)
+        if entry and entry.organ and entry.state:
+            return entry.state
+        return entity_id
+
+    def state_of(self, entity_id: str) -> str | None:
+        """The state an entity belongs to (itself for a state)."""
+        entry = self.entries.get(entity_id)
+        if entry is None:
+            return None
+        return entity_id if entry.kind == "State" else entry.state
+
+    def _add_alias(self, alias: str, entity_id: str) -> None:
+        key = normalize(alias)
+        if key:
+            self.aliases.setdefault(key, entity_id)
+            self.max_alias_len = max(self.max_alias_len, len(key))
+
+
+def state_id(iso: str, english: str) -> str:
+    """A state's entity id: its English CLDR name, ASCII, spaces as underscores."""
+    ascii_name = unicodedata.normalize("NFKD", english).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "_", ascii_name).strip("_") or iso
+
+
+def _cldr_states() -> dict[str, Entry]:
+    ja, en = Locale("ja").territories, Locale("en").territories
+    states = {}
+    for iso, name_en in en.items():
+        if len(iso) != 2 or not iso.isalpha() or iso in _NOT_STATES or iso not in ja:
+            continue
+        states[iso] = Entry(state_id(iso, name_en), "State", ja[iso], name_en)
+    return states
+
+
+def _read_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _state_ref(code: str | None, states: dict[str, Entry]) -> str | None:
+    if not code:
+        return None
+    return states[code].entity_id if code in states else code
+
+
+@cache
+def load_gazetteer(directory: Path | None = None) -> Gazetteer:
+    """Build the gazetteer from CLDR and the YAML files (cached per process).
+
+    ``directory`` holds gazetteer.yaml, titles.yaml and anaphora.yaml (default: the
+    package's ontology folder).
+    """
+    gazetteer_path = (directory or ontology_file("gazetteer.yaml").parent) / "gazetteer.yaml"
+    titles_path = gazetteer_path.with_name("titles.yaml")
+    data = _read_yaml(gazetteer_path)
+    states = _cldr_states()
+    gaz = Gazetteer()
+    for spec in data.get("states") or []:
+        iso = spec["iso"]
+        base = states[iso]
+        states[iso] = Entry(
+            spec.get("id", base.entity_id),
+            "State",
+            base.label_ja,
+            base.label_en,
+            aliases=tuple(spec.get("aliases") or ()),
+            wikidata=spec.get("wikidata"),
+        )
+        for char in spec.get("abbreviations") or ():
+            gaz.abbreviations[char] = states[iso].entity_id
+    for iso, entry in states.items():
+        gaz.entries[entry.entity_id] = entry
+        gaz.state_by_iso[iso] = entry.entity_id
+    for spec in data.get("entities") or []:
+        entry = Entry(
+            entity_id=spec["id"],
+            kind=spec["class"],
+            label_ja=spec["ja"],
+            label_en=spec.get("en"),
+            aliases=tuple(spec.get("aliases") or ()),
+            context_aliases=tuple(spec.get("context_aliases") or ()),
+            state=_state_ref(spec.get("state"), states),
+            capital_of=_state_ref(spec.get("capital_of"), states),
+            wikidata=spec.get("wikidata"),
+            parties=tuple(_state_ref(p, states) for p in spec.get("parties") or ()),
+            organ=bool(spec.get("organ")),
+        )
+        gaz.entries[entry.entity_id] = entry
+    # Canonical labels first, so an alias can never steal another entity's own name.
+    for entry in gaz.entries.values():
+        gaz._add_alias(entry.label_ja, entry.entity_id)
+        if entry.label_en:
+            gaz._add_alias(entry.label_en, entry.entity_id)
+    for entry in gaz.entries.values():
+        for alias in entry.aliases:
+            gaz._add_alias(alias, entry.entity_id)
+        for alias in entry.context_aliases:
+            gaz.context_aliases.setdefault(normalize(alias), []).append(entry.entity_id)
+    pairs = _read_yaml(gazetteer_path.with_name("anaphora.yaml")).get("pairs") or {}
+    gaz.pairs = {normalize(word): kind for word, kind in pairs.items()}
+    titles = _read_yaml(titles_path).get("titles") or []
+    gaz.titles = tuple(sorted({normalize(t) for t in titles}, key=len, reverse=True))
+    return gaz

@@ -1,0 +1,226 @@
+"""``report.md``: what the graph holds, who is central, and the evidence for every relation.
+
+A reader of the finished rdflib graph and of the analysis in :mod:`kg.analyze`.  Article
+text is untrusted and goes through :func:`md_text` / :func:`md_cell`, which write ``&``, ``<``
+and ``>`` as HTML entities and backslash-escape Markdown syntax, so a sentence can neither
+break a table nor inject markup, whichever renderer shows the report.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph
+from rdflib.namespace import DCTERMS, RDF
+
+from kg.analyze import ActorScore, RelationRow, local_name, relation_table
+from kg.files import write_text_atomic
+from kg.model import ENTITY_KINDS, RELATIONS
+from kg.vocab import KG
+
+TOP_ACTORS = 15
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~!])")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def write_report(
+    g: Graph,
+    G: nx.MultiDiGraph,
+    scores: list[ActorScore],
+    path: Path,
+    *,
+    title: str,
+    top: int = TOP_ACTORS,
+) -> None:
+    """Write the Markdown report of ``g`` to ``path`` (atomically; see :func:`report_markdown`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kg.analyze import centrality, entity_graph
+    >>> g = Graph()
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     report = Path(folder) / "report.md"
+    ...     write_report(g, entity_graph(g), [], report, title="Empty")
+    ...     text = report.read_text(encoding="utf-8")
+    ...     leftovers = sorted(p.name for p in Path(folder).iterdir())
+    >>> text.splitlines()[0], leftovers
+    ('# Empty', ['report.md'])
+    """
+    write_text_atomic(Path(path), report_markdown(g, G, scores, title=title, top=top))
+
+
+def report_markdown(
+    g: Graph,
+    G: nx.MultiDiGraph,
+    scores: list[ActorScore],
+    *,
+    title: str,
+    top: int = TOP_ACTORS,
+) -> str:
+    """The report as Markdown text.
+
+    Sections: entity counts per class, relation counts per type, the documents, the ``top``
+    most central actors (``scores`` from :func:`kg.analyze.centrality`, in that order), and
+    every relation with its evidence sentences, article titles and dates.
+
+    Examples
+    --------
+    >>> from rdflib import Literal
+    >>> from kg.analyze import centrality, entity_graph
+    >>> from kg.vocab import entity_iri
+    >>> g = Graph()
+    >>> japan, nk = entity_iri("Japan"), entity_iri("North_Korea")
+    >>> _ = g.add((japan, RDF.type, KG.State)).add((nk, RDF.type, KG.State))
+    >>> _ = g.add((japan, KG.condemned, nk))
+    >>> G = entity_graph(g)
+    >>> text = report_markdown(g, G, centrality(G), title="Demo")
+    >>> "| State | 2 |" in text, "**Japan → North\\\\_Korea**" in text
+    (True, True)
+    """
+    sections = [
+        [f"# {md_text(title)}", "", _summary(g, G)],
+        _entity_counts(g),
+        _relation_counts(g, G),
+        _documents(g),
+        _central_actors(scores, top),
+        _relations_with_evidence(relation_table(G)),
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+
+
+def md_text(text: object) -> str:
+    """Inline Markdown for untrusted text: syntax characters escaped, line breaks as spaces.
+
+    Examples
+    --------
+    >>> print(md_text("<img src=x onerror=alert(1)>\\n*hi* & bye"))
+    &lt;img src=x onerror=alert(1)&gt; \\*hi\\* &amp; bye
+    """
+    return _LINE_BREAK.sub(" ", _escape(text))
+
+
+def md_cell(value: object) -> str:
+    """A Markdown table cell: like :func:`md_text`, but line breaks become ``<br>``.
+
+    Examples
+    --------
+    >>> md_cell("a|b\\nc")
+    'a\\\\|b<br>c'
+    """
+    return _LINE_BREAK.sub("<br>", _escape(value))
+
+
+def _escape(text: object) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def _table(header: list[str], rows: list[list[object]], numeric: set[int]) -> list[str]:
+    rule = ["---:" if index in numeric else "---" for index in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _summary(g: Graph, G: nx.MultiDiGraph) -> str:
+    documents = len(set(g.subjects(RDF.type, KG.Document)))
+    mentions = sum(weight for *_, weight in G.edges(data="weight", default=0))
+    return (
+        f"{documents} documents · {G.number_of_nodes()} entities · "
+        f"{G.number_of_edges()} relations · {mentions} supporting mentions"
+    )
+
+
+def _entity_counts(g: Graph) -> list[str]:
+    counts = [[kind, len(set(g.subjects(RDF.type, KG[kind])))] for kind in ENTITY_KINDS]
+    total = sum(count for _, count in counts)
+    return [
+        "## Entities by class",
+        "",
+        *_table(["Class", "Entities"], [*counts, ["Total", total]], {1}),
+    ]
+
+
+def _relation_counts(g: Graph, G: nx.MultiDiGraph) -> list[str]:
+    relations = Counter(relation for *_, relation in G.edges(data="relation"))
+    supporting: Counter[str] = Counter()
+    for *_, data in G.edges(data=True):
+        supporting[data["relation"]] += data["weight"]
+    by_modality: dict[str, Counter[str]] = {relation: Counter() for relation in RELATIONS}
+    for event in g.subjects(RDF.type, KG.Event):
+        relation, modality = g.value(event, KG.relation), g.value(event, KG.modality)
+        if relation is not None:
+            counter = by_modality.setdefault(local_name(relation), Counter())
+            counter[local_name(modality) if modality is not None else "unknown"] += 1
+    rows = [
+        [
+            relation,
+            relations[relation],
+            supporting[relation],
+            ", ".join(f"{modality} {n}" for modality, n in sorted(by_modality[relation].items())),
+        ]
+        for relation in by_modality
+    ]
+    header = ["Relation", "Agent → target pairs", "Supporting mentions", "All mentions by modality"]
+    return ["## Relations by type", "", *_table(header, rows, {1, 2})]
+
+
+def _documents(g: Graph) -> list[str]:
+    rows = sorted(
+        [
+            str(g.value(document, DCTERMS.date) or ""),
+            str(g.value(document, DCTERMS.title) or ""),
+            str(g.value(document, DCTERMS.source) or ""),
+        ]
+        for document in set(g.subjects(RDF.type, KG.Document))
+    )
+    if not rows:
+        return ["## Documents", "", "No documents."]
+    table = _table(
+        ["Title", "Date", "Source"], [[title, date, source] for date, title, source in rows], set()
+    )
+    return ["## Documents", "", *table]
+
+
+def _central_actors(scores: list[ActorScore], top: int) -> list[str]:
+    heading = f"## Most central actors (top {min(top, len(scores))} by PageRank)"
+    if not scores:
+        return [heading, "", "No entities."]
+    rows = [
+        [rank, s.label, s.kind, s.degree, f"{s.pagerank:.4f}", f"{s.betweenness:.4f}"]
+        for rank, s in enumerate(scores[:top], start=1)
+    ]
+    header = ["#", "Entity", "Class", "Degree", "PageRank", "Betweenness"]
+    return [heading, "", *_table(header, rows, {0, 3, 4, 5})]
+
+
+def _relations_with_evidence(rows: list[RelationRow]) -> list[str]:
+    lines = ["## Relations and evidence"]
+    if not rows:
+        return [*lines, "", "No relations found."]
+    for relation in dict.fromkeys(row.relation for row in rows):
+        lines += ["", f"### {md_text(relation)}"]
+        for row in (r for r in rows if r.relation == relation):
+            mentions = f"{row.count} mention" + ("" if row.count == 1 else "s")
+            lines += [
+                "",
+                f"**{md_text(row.agent_label)} → {md_text(row.target_label)}** ({mentions})",
+            ]
+            if row.evidence:
+                lines += ["", *(_evidence_item(e) for e in row.evidence)]
+    return lines
+
+
+def _evidence_item(evidence: dict[str, str]) -> str:
+    title = evidence.get("doc_title") or evidence.get("source") or "untitled"
+    cited = f"*{md_text(title)}*"
+    if evidence.get("doc_date"):
+        cited += f", {md_text(evidence['doc_date'])}"
+    modality = evidence.get("modality")
+    if modality and modality != "asserted":
+        cited += f" ({md_text(modality)})"
+    return f"- {md_text(evidence.get('sentence', ''))} — {cited}"

@@ -1,0 +1,49 @@
+"""Where the package's data lives: ontology, rules, queries, templates.
+
+Installed (``pip install .``) the ontology folder ships as the ``kg.ontology`` package;
+in a source checkout it is the repository's top-level ``ontology/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def ontology_dir() -> Path:
+    """The folder holding kg.ttl, shapes, the gazetteer and the rules."""
+    try:
+        installed = Path(str(resources.files("kg.ontology")))
+        if (installed / "kg.ttl").is_file():
+            return installed
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return PACKAGE_DIR.parent / "ontology"
+
+
+def ontology_file(name: str) -> Path:
+    return ontology_dir() / name
+
+
+def queries_dir() -> Path:
+    return PACKAGE_DIR / "queries"
+
+
+def templates_dir() -> Path:
+    return PACKAGE_DIR / "templates"
+
+
+@cache
+def rules_version() -> str:
+    """A digest of every data file that shapes extraction (for caches and provenance)."""
+    digest = hashlib.sha256()
+    for path in sorted(ontology_dir().glob("*")):
+        if path.suffix in {".yaml", ".json", ".jsonl", ".ttl"}:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
