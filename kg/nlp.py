@@ -37,17 +37,40 @@ class Unit:
     text: str
 
 
+_SENTENCE_FINAL = frozenset("。！？!?")
+_QUOTE_OPEN, _QUOTE_CLOSE = frozenset("「『"), frozenset("」』")
+
+
+@Language.component("kg_sentence_bounds")
+def sentence_bounds(doc: Doc) -> Doc:
+    """Sentences end at 。！？ outside quotation brackets, and nowhere else.
+
+    GiNZA's parser otherwise splits after a closing parenthesis (金正恩(キム・ジョンウン)
+    総書記と…) or inside a quotation (「…だ。」と述べた); it respects boundaries set
+    before it runs.
+    """
+    depth = 0
+    start_next = True
+    for token in doc:
+        token.is_sent_start = start_next
+        depth += sum(c in _QUOTE_OPEN for c in token.text)
+        depth = max(0, depth - sum(c in _QUOTE_CLOSE for c in token.text))
+        start_next = depth == 0 and token.text[-1] in _SENTENCE_FINAL
+    return doc
+
+
 @cache
 def load_nlp(model: str = MODEL) -> Language:
     """Load GiNZA once per process, with the unused pipes disabled."""
     import spacy
 
     try:
-        nlp = spacy.load(model, exclude=[p for p in UNUSED_PIPES])
+        nlp = spacy.load(model, exclude=list(UNUSED_PIPES))
     except OSError as err:  # spaCy raises OSError [E050] for a missing package
         raise ModelMissingError(
             f"the GiNZA model '{model}' is not installed (pip install ja-ginza)"
         ) from err
+    nlp.add_pipe("kg_sentence_bounds", before="parser")
     return nlp
 
 

@@ -7,7 +7,7 @@ and decide the statement's modality.  See the YAML header for the slot names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -23,6 +23,9 @@ ARG_DEPS = frozenset({"nsubj", "obj", "obl", "nmod", "iobj", "csubj", "compound"
 DATIVE = ("に対して", "に対し", "への", "に", "へ")
 ABOUT = ("について", "に関して", "をめぐり", "を巡り", "をめぐって", "を巡って")
 QUOTE_DEPS = frozenset({"advcl", "ccomp", "obl", "acl"})
+CLAUSE_DEPS = ("advcl", "conj", "acl")
+COORDINATORS = frozenset({"および", "及び", "並びに", "や", "と"})
+ACTORS = ("Person", "State", "Organization")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class RuleSet:
     reporting_verbs: frozenset[str]
     denial_verbs: frozenset[str]
     reported_markers: tuple[str, ...]
+    light_verbs: frozenset[str]
+    adverbial_nouns: frozenset[str]
+    nominalizers: frozenset[str]
 
 
 def _role(spec: dict | None) -> Role | None:
@@ -79,13 +85,17 @@ def load_rules() -> RuleSet:
         )
         for spec in data["rules"]
     )
+    words = lambda key: frozenset(data.get(key) or ())  # noqa: E731
     return RuleSet(
         rules=rules,
         supply_items=tuple(sorted(data.get("supply_items") or (), key=len, reverse=True)),
         modality={k: tuple(v) for k, v in (data.get("modality") or {}).items()},
-        reporting_verbs=frozenset(data.get("reporting_verbs") or ()),
-        denial_verbs=frozenset(data.get("denial_verbs") or ()),
+        reporting_verbs=words("reporting_verbs"),
+        denial_verbs=words("denial_verbs"),
         reported_markers=tuple(data.get("reported_markers") or ()),
+        light_verbs=words("light_verbs"),
+        adverbial_nouns=words("adverbial_nouns"),
+        nominalizers=words("nominalizers"),
     )
 
 
@@ -108,10 +118,9 @@ class Extractor:
     rules: RuleSet = field(default_factory=load_rules)
     token_ids: dict[int, tuple[str, ...]] = field(default_factory=dict)
     token_kind: dict[int, str] = field(default_factory=dict)
-    token_mention: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for index, (mention, ids) in enumerate(self.mentions):
+        for mention, ids in self.mentions:
             span = self.doc.char_span(
                 mention.start - self.offset, mention.end - self.offset, alignment_mode="expand"
             )
@@ -120,10 +129,10 @@ class Extractor:
             for token in span:
                 self.token_ids[token.i] = ids
                 self.token_kind[token.i] = mention.kind
-                self.token_mention[token.i] = index
 
     # ----------------------------------------------------------------- driving
     def events(self) -> list[Event]:
+        """Every event the rules find in the unit, one per mention and rule."""
         found: list[Event] = []
         context = SentenceContext()
         for sent in self.doc.sents:
@@ -153,12 +162,9 @@ class Extractor:
         item = self._item(rule, trigger)
         if rule.require_item and item is None:
             return []
-        if rule.relation == "visited" and rule.rule_id.endswith("dispatch"):
-            agents = self._fill(rule.agent, trigger)
-        else:
-            agents = self._fill(rule.agent, trigger) or self._inherited_subject(
-                trigger, rule.agent, ctx
-            )
+        agents = self._fill(rule.agent, trigger)
+        if not agents and "object" not in rule.agent.slots:
+            agents = self._inherited_subject(trigger, rule.agent, ctx)
         modality, attributed = self._modality(trigger, sent)
         events = []
         for agent in agents:
@@ -182,37 +188,49 @@ class Extractor:
             return [self.gazetteer.abbreviations[trigger.text[-1]]]
         if rule.target is None:
             return []
-        return [self._as_target(t, rule.relation) for t in self._fill(rule.target, trigger)]
+        targets = self._fill(rule.target, trigger, clauses=True)
+        return list(dict.fromkeys(self._as_target(t, rule.relation) for t in targets))
 
     def _as_target(self, entity_id: str, relation: str) -> str:
-        """A visit to a city is a visit to its state; the city stays on the event."""
+        """A visit to a city is a visit to its state."""
         entry = self.gazetteer.entries.get(entity_id)
         if relation == "visited" and entry and entry.kind == "Place" and entry.state:
             return entry.state
         return entity_id
 
-    def _fill(self, role: Role, trigger: Token, before: int | None = None) -> list[str]:
+    def _fill(
+        self, role: Role, trigger: Token, before: int | None = None, clauses: bool = False
+    ) -> list[str]:
         """Entities for a role from the trigger's slots, in the role's slot order.
 
         ``before``: only arguments that start before this token index (a subject
-        carried over to a later clause is written before it).
+        carried over to a later clause is written before it).  ``clauses``: an argument
+        that is a nominalised clause (…を締結したこと) stands for that clause's object,
+        else its subject.
         """
-        for slot in role.slots:
+        slots = role.slots
+        if _is_nominal(trigger) and "genitive" in slots:  # プーチン氏の訪朝: の names the agent
+            slots = ("genitive", *[s for s in slots if s != "genitive"])
+        for slot in slots:
             for head in self._slot_heads(slot, trigger):
                 if before is not None and head.left_edge.i >= before:
                     continue
+                if head.lemma_ in self.rules.adverbial_nouns:
+                    continue
                 ids = self._phrase_entities(head, role.kinds)
+                if not ids and clauses and head.lemma_ in self.rules.nominalizers:
+                    ids = self._clause_entities(head, role.kinds)
                 if ids:
                     return ids
         return []
 
-    def _slot_heads(self, slot: str, trigger: Token) -> Iterable[Token]:
-        pred = _predicate_head(trigger)
+    def _slot_heads(self, slot: str, trigger: Token) -> Iterator[Token]:
+        pred = self._predicate_head(trigger)
         children = [c for c in pred.children if c.dep_ in ARG_DEPS]
-        if pred is not trigger:
+        if pred.i != trigger.i:
             children += [c for c in trigger.children if c.dep_ in ARG_DEPS]
         if slot == "subject":
-            yield from (c for c in children if _case(c) in ("が", "は") or c.dep_ == "nsubj")
+            yield from _subjects(children)
         elif slot == "object":
             yield from (c for c in children if _case(c) == "を" or c.dep_ == "obj")
         elif slot == "dative":
@@ -226,40 +244,65 @@ class Extractor:
             if trigger.dep_ == "compound":
                 yield trigger.head
         elif slot == "relative_head":
-            if trigger.dep_ == "acl" or pred.dep_ == "acl":
-                yield pred.head if pred.dep_ == "acl" else trigger.head
+            if pred.dep_ == "acl" and pred.head.i > pred.i:
+                yield pred.head
         elif slot == "quote_subject":
             for clause in trigger.children:
                 if clause.dep_ in QUOTE_DEPS and clause.pos_ == "VERB" and _quoted(clause):
-                    yield from (c for c in clause.children if c.dep_ == "nsubj")
+                    yield from _subjects(list(clause.children), topics=False)
+
+    def _predicate_head(self, trigger: Token) -> Token:
+        """Where arguments attach: the trigger, or the light verb a nominal trigger is the
+        object of (懸念を表明した → 表明; 派兵を続ける → 続ける)."""
+        head = trigger.head
+        if _is_nominal(trigger) and trigger.dep_ == "obj" and head.lemma_ in self.rules.light_verbs:
+            return head
+        return trigger
 
     def _phrase_entities(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
         """Entities a noun phrase names: its head, else its compounds, else its の-modifiers."""
-        groups = [[head], [c for c in head.children if c.dep_ in ("compound", "flat")]]
-        groups.append([c for c in head.children if c.dep_ == "nmod" and _case(c) == "の"])
+        groups = (
+            [head],
+            [c for c in head.children if c.dep_ in ("compound", "flat")],
+            [c for c in head.children if c.dep_ == "nmod" and _case(c) == "の"],
+        )
         for group in groups:
             ids: list[str] = []
             for token in group:
                 for member in [token, *_conjuncts(token)]:
-                    found = self._ids_at(member, kinds)
-                    if not found and member.i not in self.token_ids:  # プーチン|氏
-                        for part in member.children:
-                            if part.dep_ in ("compound", "flat"):
-                                found.extend(self._ids_at(part, kinds))
-                    ids.extend(found)
+                    ids.extend(self._ids_in(member, kinds))
             if ids:
-                return _prefer_people(list(dict.fromkeys(ids)), self.gazetteer, self.token_kind)
+                return self._prefer_people(list(dict.fromkeys(ids)))
         return []
 
+    def _ids_in(self, token: Token, kinds: tuple[str, ...]) -> list[str]:
+        """Entities at a token, or at the name compounded into it (プーチン|氏, 金正恩|総書記)."""
+        found = self._ids_at(token, kinds)
+        if not found and token.i not in self.token_ids:
+            for part in token.children:
+                if part.dep_ in ("compound", "flat"):
+                    found.extend(self._ids_at(part, kinds))
+        return found
+
     def _ids_at(self, token: Token, kinds: tuple[str, ...]) -> list[str]:
-        ids = self.token_ids.get(token.i, ())
         out = []
-        for entity_id in ids:
+        for entity_id in self.token_ids.get(token.i, ()):
             entity_id = self._metonym(entity_id, kinds)
-            kind = self._kind(entity_id, token)
-            if not kinds or kind in kinds:
+            if not kinds or self._kind(entity_id) in kinds:
                 out.append(entity_id)
         return out
+
+    def _clause_entities(self, nominalizer: Token, kinds: tuple[str, ...]) -> list[str]:
+        """条約を締結したことに懸念: the clause's object, else its subject."""
+        for clause in nominalizer.children:
+            if clause.dep_ != "acl":
+                continue
+            for slot in ("object", "subject"):
+                for head in self._slot_heads(slot, clause):
+                    ids = self._phrase_entities(head, kinds)
+                    if ids:
+                        return ids
+        return []
 
     def _metonym(self, entity_id: str, kinds: tuple[str, ...]) -> str:
         """Capitals and government organs stand for their state where a state fits."""
@@ -270,9 +313,14 @@ class Extractor:
             return entry.capital_of
         return entity_id
 
-    def _kind(self, entity_id: str, token: Token) -> str:
+    def _kind(self, entity_id: str) -> str:
         entry = self.gazetteer.entries.get(entity_id)
-        return entry.kind if entry else self.token_kind.get(token.i, "")
+        return entry.kind if entry else entity_id.partition("/")[0].capitalize()
+
+    def _prefer_people(self, ids: list[str]) -> list[str]:
+        """米ブリンケン国務長官: the person, not the state that modifies the name."""
+        people = [i for i in ids if self._kind(i) == "Person"]
+        return people or ids
 
     def _item(self, rule: Rule, trigger: Token) -> str | None:
         if rule.item is None:
@@ -281,33 +329,29 @@ class Extractor:
             for head in self._slot_heads(slot, trigger):
                 phrase = "".join(t.text for t in head.subtree if t.dep_ not in ("case", "punct"))
                 for item in self.rules.supply_items:
-                    if item in phrase or item == head.lemma_:
+                    if item in phrase:
                         return item
-        for item in self.rules.supply_items:  # 派兵: the trigger names its own item
-            if trigger.text.endswith("兵") and item == "兵力":
-                return item
+        if trigger.text.endswith("兵"):  # 派兵: the trigger names its own item
+            return "兵力"
         return None
 
     def _inherited_subject(self, trigger: Token, role: Role, ctx: SentenceContext) -> list[str]:
-        """A left-out subject: from an earlier clause, the governing verb, or the topic."""
-        node = _predicate_head(trigger)
+        """A left-out subject: an earlier clause's, the governing predicate's, or the topic."""
+        node = self._predicate_head(trigger)
+        if _is_nominal(trigger) and node.i == trigger.i and trigger.dep_ != "ROOT":
+            return []  # プーチン氏の訪問を批判: the critic did not visit
         ids = self._earlier_clause_subject(node, role, depth=0)
+        for _ in range(4):
+            if ids or node.dep_ not in CLAUSE_DEPS:
+                break
+            node = node.head
+            ids = self._fill(role, node, before=trigger.i) or self._earlier_clause_subject(
+                node, role, 0
+            )
         if ids:
             return ids
-        for _ in range(4):
-            if node.dep_ in ("advcl", "conj", "acl") or (
-                node.dep_ in ("obj", "obl") and node.pos_ in ("NOUN", "VERB")
-            ):
-                node = node.head
-                ids = self._fill(role, node, before=trigger.i) or self._earlier_clause_subject(
-                    node, role, 0
-                )
-                if ids:
-                    return ids
-            else:
-                break
-        if not any(t.dep_ == "nsubj" for t in trigger.sent if t.i < trigger.i):
-            return [t for t in ctx.topic if self._kind(t, trigger) in role.kinds]
+        if not self._has_own_subject(trigger):
+            return [t for t in ctx.topic if self._kind(t) in role.kinds]
         return []
 
     def _earlier_clause_subject(self, node: Token, role: Role, depth: int) -> list[str]:
@@ -315,7 +359,7 @@ class Extractor:
         if depth > 4:
             return []
         for child in node.children:
-            if child.dep_ in ("advcl", "conj") and child.i < node.i:
+            if child.dep_ in CLAUSE_DEPS and child.i < node.i and not _quoted(child):
                 ids = self._fill(role, child) or self._earlier_clause_subject(
                     child, role, depth + 1
                 )
@@ -323,10 +367,21 @@ class Extractor:
                     return ids
         return []
 
+    def _has_own_subject(self, trigger: Token) -> bool:
+        """Whether a predicate on the trigger's path to the root has a subject."""
+        node = trigger
+        for _ in range(8):
+            if any(c.dep_ == "nsubj" for c in node.children):
+                return True
+            if node.head.i == node.i:
+                return False
+            node = node.head
+        return False
+
     def _topic(self, sent: Span) -> tuple[str, ...]:
         for token in sent:
             if token.dep_ == "nsubj" and _case(token) == "は":
-                ids = self._phrase_entities(token, ("Person", "State", "Organization"))
+                ids = self._phrase_entities(token, ACTORS)
                 if ids:
                     return tuple(ids)
         return ()
@@ -350,13 +405,25 @@ class Extractor:
             if governor.lemma_ in self.rules.denial_verbs:
                 return "denied", ()
             if governor.lemma_ in self.rules.reporting_verbs:
-                reporters = self._fill(
-                    Role(("subject",), ("Person", "State", "Organization")), governor
-                )
-                return "reported", tuple(reporters)
+                return "reported", tuple(self._reporters(governor, trigger))
         if any(marker in sent.text for marker in self.rules.reported_markers):
             return "reported", ()
         return "asserted", ()
+
+    def _reporters(self, governor: Token, trigger: Token) -> list[str]:
+        """Who says it: the governing verb's subject, or a は-topic the parser hung on the
+        quoted clause (米国は、北朝鮮が…提供していると非難)."""
+        role = Role(("subject",), ACTORS)
+        found = self._fill(role, governor)
+        if found:
+            return found
+        clause = trigger
+        while clause.head.i not in (governor.i, clause.i):
+            clause = clause.head
+        for child in clause.children:
+            if child.dep_ == "nsubj" and _case(child) == "は":
+                found.extend(self._phrase_entities(child, ACTORS))
+        return found or self._earlier_clause_subject(governor, role, 0)
 
     def _event(
         self,
@@ -394,9 +461,7 @@ def _case(token: Token) -> str:
     parts = [
         c.text
         for c in token.children
-        if c.dep_ in ("case", "fixed", "mark")
-        and c.i > token.i
-        and c.pos_ in ("ADP", "SCONJ", "VERB")
+        if c.dep_ in ("case", "fixed", "mark") and c.i > token.i and c.pos_ in ("ADP", "SCONJ")
     ]
     for c in token.children:
         if c.dep_ == "case" and c.i > token.i:
@@ -404,30 +469,35 @@ def _case(token: Token) -> str:
     return "".join(parts)
 
 
-def _prefer_people(ids: list[str], gazetteer: Gazetteer, kinds: dict) -> list[str]:
-    """米ブリンケン国務長官: the person, not the state that modifies the name."""
-    people = [i for i in ids if _entity_kind(i, gazetteer) == "Person"]
-    return people or ids
-
-
-def _entity_kind(entity_id: str, gazetteer: Gazetteer) -> str:
-    entry = gazetteer.entries.get(entity_id)
-    if entry:
-        return entry.kind
-    return entity_id.partition("/")[0].capitalize()
+def _subjects(children: list[Token], topics: bool = True) -> Iterable[Token]:
+    """Subjects, が before は: when the parser hangs a sentence topic on an embedded
+    predicate that has its own が-subject, the topic belongs to the outer predicate."""
+    marked = [c for c in children if c.dep_ == "nsubj" or _case(c) in ("が", "は")]
+    ga = [c for c in marked if _case(c) != "は"]
+    wa = [c for c in marked if _case(c) == "は"]
+    if ga and wa:
+        return ga
+    return ga + (wa if topics or not ga else [])
 
 
 def _conjuncts(token: Token) -> list[Token]:
-    """北朝鮮とロシア: the と-marked nouns coordinated with ``token``."""
-    return [c for c in token.children if c.dep_ in ("nmod", "conj") and _case(c) in ("と", "や")]
+    """北朝鮮とロシア, 米国および韓国: the nouns coordinated with ``token``."""
+    out = []
+    for child in token.children:
+        if child.dep_ == "conj" or (
+            child.dep_ == "nmod"
+            and (
+                _case(child) in ("と", "や")
+                or any(g.dep_ == "cc" and g.text in COORDINATORS for g in child.children)
+            )
+        ):
+            out.append(child)
+    return out
 
 
-def _predicate_head(trigger: Token) -> Token:
-    """The token arguments attach to: the trigger, or the verb a nominal trigger is object of
-    (懸念を表明した → 表明)."""
-    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "obj":
-        return trigger.head
-    return trigger
+def _is_nominal(token: Token) -> bool:
+    """A trigger used as a noun (訪問を批判, プーチン氏の訪朝), not as a verb (訪問した)."""
+    return not any(c.dep_ in ("aux", "cop") and c.lemma_ in ("する", "だ") for c in token.children)
 
 
 def _quoted(clause: Token) -> bool:
@@ -438,9 +508,9 @@ def _quote_governor(trigger: Token) -> Token | None:
     """The verb whose と-quoted clause contains the trigger (…を提供していると非難)."""
     node = trigger
     for _ in range(4):
-        if node.dep_ in QUOTE_DEPS and _quoted(node) and node.head is not node:
+        if node.dep_ in QUOTE_DEPS and _quoted(node) and node.head.i != node.i:
             return node.head
-        if node.head is node:
+        if node.head.i == node.i:
             return None
         node = node.head
     return None
