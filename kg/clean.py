@@ -4,8 +4,9 @@ Scraped news pages wrap the article in navigation, rankings, recommendations, ma
 ads, newsletter prompts, link lists and copyright lines.  :func:`clean` keeps the article
 and drops the rest by the *shape* of each line, never by knowing a site's lines:
 
-* a line is kept when it is a full sentence (it ends in 。！？」』) …); a line cut off
-  mid-sentence keeps its complete sentences and loses the fragment;
+* a line is kept when it is a full sentence (it ends in 。！？」』) …); a teaser cut
+  off with … keeps its complete sentences only; a line cut off mid-sentence keeps its
+  complete sentences, and a long one with none (a list item's snippet) is kept whole;
 * leads in ``<…>``/``〈…〉`` lose their brackets, bullets (・ ✅ 💡 …) lose their marker;
 * a short line without a sentence ending survives only as a lone heading between
   sentences; runs of such lines are navigation or link lists and go;
@@ -301,10 +302,15 @@ def _judge(text: str) -> _Line:
         return _Line(SENTENCE, text)
     if text[-1] in SENTENCE_ENDS and _bracket_depth(text) == 0:
         return _Line(SENTENCE, text)
+    if text.endswith(ELLIPSES):  # a teaser: keep its complete sentences only
+        sentences = _complete_sentences(text)
+        return _Line(SENTENCE, sentences) if sentences else _Line(DROP)
     sentences = _complete_sentences(text)
     if sentences:
         return _Line(SENTENCE, sentences)
-    return _Line(DROP) if text.endswith(ELLIPSES) else _Line(HEADING, text)
+    if len(text) > HEADING_MAX:  # a lead cut short by the page (a list item's snippet)
+        return _Line(SENTENCE, text)
+    return _Line(HEADING, text)
 
 
 def _is_boilerplate(text: str) -> bool:

@@ -82,6 +82,10 @@ def _match(span: Span, gaz: Gazetteer) -> Mention | None:
         return Mention(
             span.text, span.start_char, span.end_char, gaz.pairs[key], None, source="pair"
         )
+    if key in gaz.definites and _stands_alone(span):
+        return Mention(
+            span.text, span.start_char, span.end_char, gaz.definites[key], None, source="definite"
+        )
     if key in gaz.context_aliases:
         kind = gaz.entries[gaz.context_aliases[key][0]].kind
         return Mention(span.text, span.start_char, span.end_char, kind, None, source="context")
@@ -132,6 +136,16 @@ def _name_before_title(span: Span, key: str, gaz: Gazetteer) -> Mention | None:
                     entity_id,
                 )
     return None
+
+
+def _stands_alone(span: Span) -> bool:
+    """A noun not compounded with the noun before it or after it (…を謳う条約に)."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    if before is not None and before.tag_.startswith(("名詞", "接頭辞", "接尾辞")):
+        return False
+    return after is None or not after.tag_.startswith(("名詞", "接尾辞"))
 
 
 def _all_abbreviations(key: str, gaz: Gazetteer) -> bool:

@@ -64,6 +64,7 @@ class Gazetteer:
     titles: tuple[str, ...] = ()  # longest first
     state_by_iso: dict[str, str] = field(default_factory=dict)
     pairs: dict[str, str] = field(default_factory=dict)  # 両首脳 → Person
+    definites: dict[str, str] = field(default_factory=dict)  # 同条約 → Agreement
     max_alias_len: int = 1
 
     def lookup(self, surface: str) -> str | None:
@@ -185,8 +186,9 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
             gaz._add_alias(alias, entry.entity_id)
         for alias in entry.context_aliases:
             gaz.context_aliases.setdefault(normalize(alias), []).append(entry.entity_id)
-    pairs = _read_yaml(gazetteer_path.with_name("anaphora.yaml")).get("pairs") or {}
-    gaz.pairs = {normalize(word): kind for word, kind in pairs.items()}
+    anaphora = _read_yaml(gazetteer_path.with_name("anaphora.yaml"))
+    gaz.pairs = {normalize(w): kind for w, kind in (anaphora.get("pairs") or {}).items()}
+    gaz.definites = {normalize(w): kind for w, kind in (anaphora.get("definites") or {}).items()}
     titles = _read_yaml(titles_path).get("titles") or []
     gaz.titles = tuple(sorted({normalize(t) for t in titles}, key=len, reverse=True))
     return gaz

@@ -58,6 +58,7 @@ class RuleSet:
     light_verbs: frozenset[str]
     adverbial_nouns: frozenset[str]
     nominalizers: frozenset[str]
+    aspect_suffixes: frozenset[str]
 
 
 def _role(spec: dict | None) -> Role | None:
@@ -96,6 +97,7 @@ def load_rules() -> RuleSet:
         light_verbs=words("light_verbs"),
         adverbial_nouns=words("adverbial_nouns"),
         nominalizers=words("nominalizers"),
+        aspect_suffixes=words("aspect_suffixes"),
     )
 
 
@@ -230,11 +232,14 @@ class Extractor:
         if pred.i != trigger.i:
             children += [c for c in trigger.children if c.dep_ in ARG_DEPS]
         if slot == "subject":
-            yield from _subjects(children)
+            yield from self._subject_heads(pred, children)
         elif slot == "object":
             yield from (c for c in children if _case(c) == "を" or c.dep_ == "obj")
+            yield from _adjacent_argument(trigger, ("を",))
+            yield from _displaced_object(pred)
         elif slot == "dative":
             yield from (c for c in children if _case(c) in DATIVE)
+            yield from _adjacent_argument(trigger, DATIVE)
         elif slot == "about":
             yield from (c for c in children if _case(c) in ABOUT)
         elif slot == "genitive":
@@ -246,26 +251,74 @@ class Extractor:
         elif slot == "relative_head":
             if pred.dep_ == "acl" and pred.head.i > pred.i:
                 yield pred.head
+            elif pred.dep_ == "nmod" and pred.lemma_ in self.rules.aspect_suffixes:
+                yield pred.head  # ロシアを訪問中のモディ首相
+            following = self._relative_head_after(trigger)
+            if following is not None:
+                yield following
         elif slot == "quote_subject":
             for clause in trigger.children:
                 if clause.dep_ in QUOTE_DEPS and clause.pos_ == "VERB" and _quoted(clause):
                     yield from _subjects(list(clause.children), topics=False)
 
+    def _subject_heads(self, pred: Token, children: list[Token]) -> list[Token]:
+        """Subjects of a predicate, with the comma rule of Japanese news prose: a subject
+        set off by a comma (米ホワイトハウスが、…) governs the main predicate, even where the
+        parser hangs it on a clause nominalised by こと; that clause's own subject is the
+        nearest が-phrase inside it."""
+        subjects = list(_subjects(children))
+        if self._nominalised(pred):
+            subjects = [c for c in subjects if not _comma_after(c)]
+            if not subjects:
+                inner = [t for t in pred.subtree if t.i < pred.i and _case(t) == "が"]
+                subjects = inner[-1:]
+        for argument in children:
+            if argument.lemma_ in self.rules.nominalizers and argument.dep_ in ("obj", "obl"):
+                for clause in argument.children:
+                    if clause.dep_ == "acl":
+                        subjects += [c for c in _subjects(list(clause.children)) if _comma_after(c)]
+        return subjects
+
+    def _nominalised(self, pred: Token) -> bool:
+        return pred.dep_ == "acl" and pred.head.lemma_ in self.rules.nominalizers
+
+    def _relative_head_after(self, trigger: Token) -> Token | None:
+        """The noun a relative clause modifies, read off the surface where the parse is
+        unsure: 訪朝した ロシアの クリボルチコ国防次官 → クリボルチコ.  Only a clause that
+        ends in its attributive form right before a noun phrase qualifies."""
+        doc = trigger.doc
+        i = trigger.i + 1
+        while i < len(doc) and doc[i].dep_ == "aux" and doc[i].head.i == trigger.i:
+            i += 1
+        if i == trigger.i + 1 or i >= len(doc) or doc[i - 1].lemma_ not in ("た", "する", "いる"):
+            return None
+        if doc[i - 1].text not in ("た", "する", "している", "いる"):
+            return None
+        for token in doc[i : i + 8]:
+            if token.is_punct or (token.pos_ == "ADP" and token.text != "の"):
+                return None
+            if self.token_kind.get(token.i) == "Person":
+                return token
+        return None
+
     def _predicate_head(self, trigger: Token) -> Token:
-        """Where arguments attach: the trigger, or the light verb a nominal trigger is the
-        object of (懸念を表明した → 表明; 派兵を続ける → 続ける)."""
+        """Where arguments attach: the trigger, the light verb a nominal trigger is the
+        object of (懸念を表明した → 表明; 派兵を続ける → 続ける), or the aspect suffix it
+        is compounded with (訪問中 → 中)."""
         head = trigger.head
+        if trigger.dep_ == "compound" and head.lemma_ in self.rules.aspect_suffixes:
+            return head
         if _is_nominal(trigger) and trigger.dep_ == "obj" and head.lemma_ in self.rules.light_verbs:
             return head
         return trigger
 
     def _phrase_entities(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
         """Entities a noun phrase names: its head, else its compounds, else its の-modifiers."""
-        groups = (
-            [head],
-            [c for c in head.children if c.dep_ in ("compound", "flat")],
-            [c for c in head.children if c.dep_ == "nmod" and _case(c) == "の"],
-        )
+        compounds = [c for c in head.children if c.dep_ in ("compound", "flat")]
+        genitives = [c for c in head.children if c.dep_ == "nmod" and _case(c) == "の"]
+        groups = [[head], compounds, genitives]
+        if "サ変" in head.tag_ and head.i not in self.token_ids:
+            groups = [genitives, compounds]  # プーチンの北朝鮮訪問を批判: the actor, not the place
         for group in groups:
             ids: list[str] = []
             for token in group:
@@ -276,13 +329,39 @@ class Extractor:
         return []
 
     def _ids_in(self, token: Token, kinds: tuple[str, ...]) -> list[str]:
-        """Entities at a token, or at the name compounded into it (プーチン|氏, 金正恩|総書記)."""
+        """Entities at a token, at the name compounded into it (プーチン|氏), or at the name
+        a title follows (金正恩(キム・ジョンウン)総書記と…: 書記 → 金正恩)."""
         found = self._ids_at(token, kinds)
         if not found and token.i not in self.token_ids:
             for part in token.children:
                 if part.dep_ in ("compound", "flat"):
                     found.extend(self._ids_at(part, kinds))
+        if not found and token.i not in self.token_ids:
+            owner = self._title_owner(token)
+            if owner is not None:
+                found.extend(self._ids_at(owner, kinds))
         return found
+
+    def _title_owner(self, title: Token) -> Token | None:
+        """The last token of the person's name that a title token follows, if any."""
+        start = title.i
+        while (
+            start > 0
+            and title.doc[start - 1].dep_ == "compound"
+            and (title.doc[start - 1].head.i == title.i)
+        ):
+            start -= 1
+        text = "".join(t.text for t in title.doc[start : title.i + 1])
+        if self.gazetteer.title_at(text) != text:
+            return None
+        i = start - 1
+        if i >= 0 and title.doc[i].text in (")", "）"):
+            while i >= 0 and title.doc[i].text not in ("(", "（"):
+                i -= 1
+            i -= 1
+        if i >= 0 and self.token_kind.get(i) == "Person":
+            return title.doc[i]
+        return None
 
     def _ids_at(self, token: Token, kinds: tuple[str, ...]) -> list[str]:
         out = []
@@ -338,11 +417,11 @@ class Extractor:
     def _inherited_subject(self, trigger: Token, role: Role, ctx: SentenceContext) -> list[str]:
         """A left-out subject: an earlier clause's, the governing predicate's, or the topic."""
         node = self._predicate_head(trigger)
-        if _is_nominal(trigger) and node.i == trigger.i and trigger.dep_ != "ROOT":
+        if _is_nominal(trigger) and node.i == trigger.i and trigger.dep_ not in ("ROOT", "conj"):
             return []  # プーチン氏の訪問を批判: the critic did not visit
         ids = self._earlier_clause_subject(node, role, depth=0)
         for _ in range(4):
-            if ids or node.dep_ not in CLAUSE_DEPS:
+            if ids or not self._embedded(node):
                 break
             node = node.head
             ids = self._fill(role, node, before=trigger.i) or self._earlier_clause_subject(
@@ -353,6 +432,16 @@ class Extractor:
         if not self._has_own_subject(trigger):
             return [t for t in ctx.topic if self._kind(t) in role.kinds]
         return []
+
+    def _embedded(self, node: Token) -> bool:
+        """A clause whose left-out subject is its governor's: a subordinate clause, a
+        nominalised one (…供給していることを指摘した), or a time phrase (訪韓中の8日、)."""
+        return (
+            node.dep_ in CLAUSE_DEPS
+            or (node.lemma_ in self.rules.nominalizers and node.dep_ in ("obj", "obl", "nsubj"))
+            or (node.lemma_ in self.rules.aspect_suffixes and node.dep_ in ("nmod", "obl"))
+            or (node.dep_ == "obl" and "助数詞" in node.tag_)
+        )
 
     def _earlier_clause_subject(self, node: Token, role: Role, depth: int) -> list[str]:
         """A subject stated in a clause before ``node`` (AはXし、Yした: A is Y's subject too)."""
@@ -368,10 +457,10 @@ class Extractor:
         return []
 
     def _has_own_subject(self, trigger: Token) -> bool:
-        """Whether a predicate on the trigger's path to the root has a subject."""
+        """Whether a predicate on the trigger's path to the root has a subject before it."""
         node = trigger
         for _ in range(8):
-            if any(c.dep_ == "nsubj" for c in node.children):
+            if any(c.dep_ == "nsubj" and c.i < trigger.i for c in node.children):
                 return True
             if node.head.i == node.i:
                 return False
@@ -478,6 +567,47 @@ def _subjects(children: list[Token], topics: bool = True) -> Iterable[Token]:
     if ga and wa:
         return ga
     return ga + (wa if topics or not ga else [])
+
+
+def _adjacent_argument(trigger: Token, particles: tuple[str, ...]) -> list[Token]:
+    """The phrase right before the predicate, when it carries one of ``particles``.
+
+    In Japanese the phrase immediately before a predicate depends on it; this holds
+    where the parser attached it further up (米ワシントンを訪問中の…大統領が出席).
+    """
+    start = min([trigger.i, *(c.i for c in trigger.children if c.dep_ == "compound")])
+    if start == 0:
+        return []
+    particle = trigger.doc[start - 1]
+    if particle.dep_ in ("case", "fixed") and particle.text in particles:
+        head = particle.head
+        while head.dep_ == "case" and head.head.i != head.i:  # に|対して chains
+            head = head.head
+        return [head] if head.i < start else []
+    return []
+
+
+def _displaced_object(pred: Token) -> list[Token]:
+    """A を-phrase the parser gave to an embedded verb that has its own を-object.
+
+    A Japanese predicate takes one を-object; of two on one verb, the earlier one set off
+    by a comma belongs to the main predicate (プーチンの訪問を、…支援を得るために…と批判).
+    """
+    found = []
+    for verb in pred.subtree:
+        if verb.i == pred.i or verb.i > pred.i:
+            continue
+        objects = [c for c in verb.children if _case(c) == "を"]
+        if len(objects) >= 2 and _comma_after(objects[0]):
+            found.append(objects[0])
+    return found
+
+
+def _comma_after(token: Token) -> bool:
+    """Whether the phrase headed by ``token`` is followed by a comma (X が、)."""
+    end = max([token.i, *(c.i for c in token.children if c.dep_ == "case")])
+    following = token.doc[end + 1] if end + 1 < len(token.doc) else None
+    return following is not None and following.text in ("、", ",", "，")
 
 
 def _conjuncts(token: Token) -> list[Token]:

@@ -14,6 +14,10 @@ from kg.entities import HONORIFICS
 from kg.gazetteer import Gazetteer, normalize
 from kg.model import Entity, Mention
 
+# Mentions that name their entity (and so are aliases of it); 両首脳, 同条約 and 米 refer
+# without naming.
+NAMING_SOURCES = frozenset({"gazetteer", "ginza", "context"})
+
 
 def minted_id(kind: str, name: str) -> str:
     """The id of an entity the gazetteer does not know.
@@ -50,6 +54,8 @@ class ArticleResolver:
             ids = self._from_context(mention)
         elif mention.source == "pair":
             return self._pair(mention.kind)
+        elif mention.source == "definite":
+            return self._last(mention.kind)
         else:
             ids = self._from_name(mention)
         self.seen.extend(ids)
@@ -65,6 +71,13 @@ class ArticleResolver:
                 found.append(entity_id)
             if len(found) == 2:
                 return tuple(reversed(found))
+        return ()
+
+    def _last(self, kind: str) -> tuple[str, ...]:
+        """同条約: the entity of that kind named last in the article, if any."""
+        for entity_id in reversed(self.seen):
+            if self._kind(entity_id) == kind:
+                return (entity_id,)
         return ()
 
     def _kind(self, entity_id: str) -> str:
@@ -116,7 +129,7 @@ class EntityTable:
         entity = self.entities.get(entity_id) or self._new(entity_id, mention)
         self.entities[entity_id] = entity
         surface = bare_name(mention.text) if mention.kind == "Person" else mention.text
-        if surface != entity.label_ja and not mention.members:
+        if surface != entity.label_ja and mention.source in NAMING_SOURCES:
             entity.aliases.add(surface)
         if mention.title and mention.title not in HONORIFICS:
             entity.titles.add(mention.title)

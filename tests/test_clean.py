@@ -194,6 +194,14 @@ def test_truncated_line_loses_its_fragment() -> None:
     assert "重大な" not in text
 
 
+def test_long_snippet_cut_without_full_stop_is_kept_whole() -> None:
+    snippet = (
+        "外務省の報道官は20日の定例会見で、両国が署名した新たな協定について地域の安定を損なうと"
+    )
+    assert len(snippet) > 40
+    assert snippet in _clean(_page(snippet)).text
+
+
 def test_lead_brackets_are_stripped() -> None:
     text = _clean(_page("<両国が条約に署名した。>")).text
     assert "両国が条約に署名した。" in text
@@ -521,8 +529,10 @@ ALWAYS_GONE = (
                 "訪朝したロシアのクリボルチコ国防次官率いる軍事代表団と会談した。",
                 "北朝鮮の金正恩(キム・ジョンウン)総書記とロシアのプーチン大統領は19日に"
                 "首脳会談を行い「包括的・戦略的パートナーシップ協定」に署名した。",
+                # a snippet cut short with no full stop at all is kept whole
+                "米ワシントンを訪問中の尹錫悦(ユン・ソクヨル)大統領が11日午前",
             ],
-            ["有事の際の", "尹大統領はウクライナを支援するN", "韓国の責任を", "# "],
+            ["有事の際の", "尹大統領はウクライナを支援するN", "# "],
         ),
     ],
 )
