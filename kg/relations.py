@@ -24,6 +24,7 @@ DATIVE = ("に対して", "に対し", "への", "に", "へ")
 ABOUT = ("について", "に関して", "をめぐり", "を巡り", "をめぐって", "を巡って")
 QUOTE_DEPS = frozenset({"advcl", "ccomp", "obl", "acl"})
 CLAUSE_DEPS = ("advcl", "conj", "acl")
+GENITIVE = ("の", "による")  # プーチン氏の訪朝, ロシアによる侵攻
 COORDINATORS = frozenset({"および", "及び", "並びに", "や", "と"})
 ACTORS = ("Person", "State", "Organization")
 
@@ -240,10 +241,11 @@ class Extractor:
         elif slot == "dative":
             yield from (c for c in children if _case(c) in DATIVE)
             yield from _adjacent_argument(trigger, DATIVE)
+            yield from _stray_arguments(pred, DATIVE)
         elif slot == "about":
             yield from (c for c in children if _case(c) in ABOUT)
         elif slot == "genitive":
-            yield from (c for c in trigger.children if c.dep_ == "nmod" and _case(c) == "の")
+            yield from (c for c in trigger.children if c.dep_ == "nmod" and _case(c) in GENITIVE)
         elif slot == "compound":
             yield from (c for c in trigger.children if c.dep_ == "compound")
             if trigger.dep_ == "compound":
@@ -259,14 +261,15 @@ class Extractor:
         elif slot == "quote_subject":
             for clause in trigger.children:
                 if clause.dep_ in QUOTE_DEPS and clause.pos_ == "VERB" and _quoted(clause):
-                    yield from _subjects(list(clause.children), topics=False)
+                    stray = _stray_arguments(clause, ("が",))
+                    yield from _subjects(list(clause.children) + stray, topics=False)
 
     def _subject_heads(self, pred: Token, children: list[Token]) -> list[Token]:
         """Subjects of a predicate, with the comma rule of Japanese news prose: a subject
         set off by a comma (米ホワイトハウスが、…) governs the main predicate, even where the
         parser hangs it on a clause nominalised by こと; that clause's own subject is the
         nearest が-phrase inside it."""
-        subjects = list(_subjects(children))
+        subjects = list(_subjects(children + _stray_arguments(pred, ("が",))))
         if self._nominalised(pred):
             subjects = [c for c in subjects if not _comma_after(c)]
             if not subjects:
@@ -315,7 +318,7 @@ class Extractor:
     def _phrase_entities(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
         """Entities a noun phrase names: its head, else its compounds, else its の-modifiers."""
         compounds = [c for c in head.children if c.dep_ in ("compound", "flat")]
-        genitives = [c for c in head.children if c.dep_ == "nmod" and _case(c) == "の"]
+        genitives = [c for c in head.children if c.dep_ == "nmod" and _case(c) in GENITIVE]
         groups = [[head], compounds, genitives]
         if "サ変" in head.tag_ and head.i not in self.token_ids:
             groups = [genitives, compounds]  # プーチンの北朝鮮訪問を批判: the actor, not the place
@@ -325,8 +328,19 @@ class Extractor:
                 for member in [token, *_conjuncts(token)]:
                     ids.extend(self._ids_in(member, kinds))
             if ids:
-                return self._prefer_people(list(dict.fromkeys(ids)))
+                ids = self._prefer_people(list(dict.fromkeys(ids)))
+                return ids + self._people_coordinated_over(genitives, ids)
         return []
+
+    def _people_coordinated_over(self, genitives: list[Token], ids: list[str]) -> list[str]:
+        """AとイランのB大統領: a person coordinated with the head but hung on its の-modifier."""
+        if not ids or self._kind(ids[0]) != "Person":
+            return []
+        found = []
+        for modifier in genitives:
+            for conjunct in _conjuncts(modifier):
+                found += [i for i in self._ids_in(conjunct, ("Person",)) if i not in ids]
+        return found
 
     def _ids_in(self, token: Token, kinds: tuple[str, ...]) -> list[str]:
         """Entities at a token, at the name compounded into it (プーチン|氏), or at the name
@@ -448,9 +462,14 @@ class Extractor:
         if depth > 4:
             return []
         for child in node.children:
-            if child.dep_ in CLAUSE_DEPS and child.i < node.i and not _quoted(child):
-                ids = self._fill(role, child) or self._earlier_clause_subject(
-                    child, role, depth + 1
+            if child.i > node.i:
+                continue
+            clauses = [child] if child.dep_ in CLAUSE_DEPS and not _quoted(child) else []
+            if child.lemma_ in self.rules.adverbial_nouns:  # 北朝鮮がウクライナに対抗するため
+                clauses = [c for c in child.children if c.dep_ == "acl"]
+            for clause in clauses:
+                ids = self._fill(role, clause) or self._earlier_clause_subject(
+                    clause, role, depth + 1
                 )
                 if ids:
                     return ids
@@ -564,9 +583,9 @@ def _subjects(children: list[Token], topics: bool = True) -> Iterable[Token]:
     marked = [c for c in children if c.dep_ == "nsubj" or _case(c) in ("が", "は")]
     ga = [c for c in marked if _case(c) != "は"]
     wa = [c for c in marked if _case(c) == "は"]
-    if ga and wa:
+    if ga and wa or not topics:
         return ga
-    return ga + (wa if topics or not ga else [])
+    return ga + wa
 
 
 def _adjacent_argument(trigger: Token, particles: tuple[str, ...]) -> list[Token]:
@@ -585,6 +604,35 @@ def _adjacent_argument(trigger: Token, particles: tuple[str, ...]) -> list[Token
             head = head.head
         return [head] if head.i < start else []
     return []
+
+
+def _stray_arguments(pred: Token, particles: tuple[str, ...]) -> list[Token]:
+    """Case-marked phrases the parser hung on a noun inside the predicate's own phrase.
+
+    A noun takes no に-argument, so ロシアに in ロシアに自爆ドローンを供与 and
+    ウクライナへの in ウクライナへの長距離ミサイルの供与 belong to the predicate.
+    """
+    found = []
+    for token in _clause_tokens(pred):
+        if token.i >= pred.i or token.head.i == pred.i:
+            continue
+        head = token.head
+        if _case(token) in particles and head.dep_ in ("compound", "nmod", "obj", "amod") and (
+            head.pos_ in ("NOUN", "PROPN") or head.dep_ == "compound"
+        ):
+            found.append(token)
+    return found
+
+
+def _clause_tokens(pred: Token) -> Iterator[Token]:
+    """The tokens of the predicate's own clause: its subtree minus embedded clauses."""
+    stack = list(pred.children)
+    while stack:
+        token = stack.pop()
+        if token.dep_ in ("advcl", "acl", "ccomp", "csubj") and token.pos_ in ("VERB", "ADJ"):
+            continue
+        yield token
+        stack.extend(token.children)
 
 
 def _displaced_object(pred: Token) -> list[Token]:
