@@ -90,7 +90,7 @@ def _match(span: Span, gaz: Gazetteer) -> Mention | None:
         kind = gaz.entries[gaz.context_aliases[key][0]].kind
         return Mention(span.text, span.start_char, span.end_char, kind, None, source="context")
     if _all_abbreviations(key, gaz) and _abbreviation_stands_alone(span, len(key)):
-        members = tuple(dict.fromkeys(gaz.abbreviations[c] for c in key))
+        members = tuple(dict.fromkeys(gaz.abbreviations[c] for c in key if c in gaz.abbreviations))
         entity_id = members[0] if len(members) == 1 else None
         return Mention(
             span.text,
@@ -149,7 +149,12 @@ def _stands_alone(span: Span) -> bool:
 
 
 def _all_abbreviations(key: str, gaz: Gazetteer) -> bool:
-    return 1 <= len(key) <= 5 and all(c in gaz.abbreviations for c in key)
+    """日米韓, 朝ロ, 米欧 (a region may join states, never stand alone)."""
+    states = sum(c in gaz.abbreviations for c in key)
+    regions = sum(c in gaz.region_abbreviations for c in key)
+    return 1 <= len(key) <= 5 and states >= 1 and states + regions == len(key) and (
+        regions == 0 or len(key) >= 2
+    )
 
 
 def _abbreviation_stands_alone(span: Span, chars: int) -> bool:

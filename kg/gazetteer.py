@@ -61,6 +61,7 @@ class Gazetteer:
     aliases: dict[str, str] = field(default_factory=dict)  # normalized alias → id
     context_aliases: dict[str, list[str]] = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)  # 米 → United_States
+    region_abbreviations: frozenset[str] = frozenset()  # 欧 in 米欧
     titles: tuple[str, ...] = ()  # longest first
     state_by_iso: dict[str, str] = field(default_factory=dict)
     pairs: dict[str, str] = field(default_factory=dict)  # 両首脳 → Person
@@ -144,7 +145,7 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     titles_path = gazetteer_path.with_name("titles.yaml")
     data = _read_yaml(gazetteer_path)
     states = _cldr_states()
-    gaz = Gazetteer()
+    gaz = Gazetteer(region_abbreviations=frozenset(data.get("region_abbreviations") or ()))
     for spec in data.get("states") or []:
         iso = spec["iso"]
         base = states[iso]

@@ -75,6 +75,7 @@ def test_kim_short_form_without_antecedent_is_not_kim_jong_un(extract_text):
         ("米韓の懸念が高まった。", {"United_States", "South_Korea"}),
         ("韓ロ外交官が舌戦を繰り広げた。", {"South_Korea", "Russia"}),
         ("米国務長官が批判した。", {"United_States"}),
+        ("中国は米欧の制裁に反発した。", {"China", "United_States"}),
     ],
 )
 def test_state_abbreviations_resolve_to_member_states(extract_text, text, members):
@@ -82,7 +83,9 @@ def test_state_abbreviations_resolve_to_member_states(extract_text, text, member
     assert members <= set(entities), sorted(entities)
 
 
-@pytest.mark.parametrize("text", ["19日に会談した。", "会談中に述べた。", "米を食べた。"])
+@pytest.mark.parametrize(
+    "text", ["19日に会談した。", "会談中に述べた。", "米を食べた。", "欧は広い。", "訪欧した。"]
+)
 def test_abbreviation_characters_inside_words_are_not_states(extract_text, text):
     entities = _ids(extract_text(text))
     assert not any(e.kind == "State" for e in entities.values()), sorted(entities)
