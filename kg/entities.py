@@ -152,8 +152,11 @@ def _all_abbreviations(key: str, gaz: Gazetteer) -> bool:
     """日米韓, 朝ロ, 米欧 (a region may join states, never stand alone)."""
     states = sum(c in gaz.abbreviations for c in key)
     regions = sum(c in gaz.region_abbreviations for c in key)
-    return 1 <= len(key) <= 5 and states >= 1 and states + regions == len(key) and (
-        regions == 0 or len(key) >= 2
+    return (
+        1 <= len(key) <= 5
+        and states >= 1
+        and states + regions == len(key)
+        and (regions == 0 or len(key) >= 2)
     )
 
 

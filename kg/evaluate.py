@@ -124,3 +124,39 @@ def evaluate(
         false_positives=sorted(set(predicted) - set(gold)),
         evidence={**predicted, **gold},
     )
+
+
+def negative_violations(graph: Graph, path: Path) -> list[tuple[Fact, str]]:
+    """Statements a negatives file says must not become facts, found as facts anyway.
+
+    A negative matches a predicted fact of the same (document, agent, relation, target)
+    read from the same sentence.
+    """
+    query = (
+        sparql_prefixes()
+        + """
+    SELECT ?source ?agent ?relation ?target ?evidence WHERE {
+      ?e a kg:Event ; kg:agent ?agent ; kg:target ?target ; kg:relation ?relation ;
+         kg:modality ?m ; kg:evidence ?evidence ; prov:wasDerivedFrom ?d .
+      ?d dcterms:source ?source .
+      FILTER(?m IN (kg:asserted, kg:reported))
+    }"""
+    )
+    facts = [
+        (
+            (str(r.source), _local(r.agent), str(r.relation).rpartition("#")[2], _local(r.target)),
+            str(r.evidence),
+        )
+        for r in graph.query(query)
+    ]
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        key = (row["doc"], _key(row["agent"]), row["relation"], _key(row["target"]))
+        sentence = row.get("evidence", "")
+        for fact, evidence in facts:
+            if fact == key and sentence and (sentence in evidence or evidence in sentence):
+                found.append((fact, evidence))
+    return found

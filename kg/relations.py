@@ -22,7 +22,7 @@ from kg.resources import ontology_file
 ARG_DEPS = frozenset({"nsubj", "obj", "obl", "nmod", "iobj", "csubj", "compound", "dislocated"})
 DATIVE = ("に対して", "に対し", "への", "に", "へ")
 ABOUT = ("について", "に関して", "をめぐり", "を巡り", "をめぐって", "を巡って")
-QUOTE_DEPS = frozenset({"advcl", "ccomp", "obl", "acl"})
+QUOTE_DEPS = frozenset({"advcl", "ccomp", "obl", "acl", "nmod"})  # …と非難, …との報道
 CLAUSE_DEPS = ("advcl", "conj", "acl")
 GENITIVE = ("の", "による")  # プーチン氏の訪朝, ロシアによる侵攻
 COORDINATORS = frozenset({"および", "及び", "並びに", "や", "と"})
@@ -60,6 +60,8 @@ class RuleSet:
     adverbial_nouns: frozenset[str]
     nominalizers: frozenset[str]
     aspect_suffixes: frozenset[str]
+    content_nouns: frozenset[str]
+    modal_nouns: frozenset[str]  # 方針, 可能性, 予定 …: every modality word
 
 
 def _role(spec: dict | None) -> Role | None:
@@ -99,6 +101,8 @@ def load_rules() -> RuleSet:
         adverbial_nouns=words("adverbial_nouns"),
         nominalizers=words("nominalizers"),
         aspect_suffixes=words("aspect_suffixes"),
+        content_nouns=words("content_nouns"),
+        modal_nouns=frozenset(w for ws in (data.get("modality") or {}).values() for w in ws),
     )
 
 
@@ -452,7 +456,12 @@ class Extractor:
         nominalised one (…供給していることを指摘した), or a time phrase (訪韓中の8日、)."""
         return (
             node.dep_ in CLAUSE_DEPS
-            or (node.lemma_ in self.rules.nominalizers and node.dep_ in ("obj", "obl", "nsubj"))
+            or (node.dep_ == "nmod" and node.pos_ == "VERB" and _quoted(node))
+            or (
+                node.lemma_
+                in self.rules.nominalizers | self.rules.content_nouns | self.rules.modal_nouns
+                and node.dep_ in ("obj", "obl", "nsubj")
+            )
             or (node.lemma_ in self.rules.aspect_suffixes and node.dep_ in ("nmod", "obl"))
             or (node.dep_ == "obl" and "助数詞" in node.tag_)
         )
@@ -508,7 +517,7 @@ class Extractor:
             words = self.rules.modality.get(modality, ())
             if any(t.lemma_ in words or t.text in words for t in tail):
                 return modality, ()
-        governor = _quote_governor(trigger)
+        governor = _quote_governor(trigger, self.rules.content_nouns)
         if governor is not None:
             if governor.lemma_ in self.rules.denial_verbs:
                 return "denied", ()
@@ -579,13 +588,11 @@ def _case(token: Token) -> str:
 
 def _subjects(children: list[Token], topics: bool = True) -> Iterable[Token]:
     """Subjects, が before は: when the parser hangs a sentence topic on an embedded
-    predicate that has its own が-subject, the topic belongs to the outer predicate."""
+    predicate that has its own が-subject, the が-subject is the embedded one's."""
     marked = [c for c in children if c.dep_ == "nsubj" or _case(c) in ("が", "は")]
     ga = [c for c in marked if _case(c) != "は"]
     wa = [c for c in marked if _case(c) == "は"]
-    if ga and wa or not topics:
-        return ga
-    return ga + wa
+    return ga + wa if topics else ga
 
 
 def _adjacent_argument(trigger: Token, particles: tuple[str, ...]) -> list[Token]:
@@ -617,8 +624,10 @@ def _stray_arguments(pred: Token, particles: tuple[str, ...]) -> list[Token]:
         if token.i >= pred.i or token.head.i == pred.i:
             continue
         head = token.head
-        if _case(token) in particles and head.dep_ in ("compound", "nmod", "obj", "amod") and (
-            head.pos_ in ("NOUN", "PROPN") or head.dep_ == "compound"
+        if (
+            _case(token) in particles
+            and head.dep_ in ("compound", "nmod", "obj", "amod")
+            and (head.pos_ in ("NOUN", "PROPN") or head.dep_ == "compound")
         ):
             found.append(token)
     return found
@@ -682,12 +691,16 @@ def _quoted(clause: Token) -> bool:
     return any(c.text == "と" and c.dep_ in ("case", "mark") for c in clause.children)
 
 
-def _quote_governor(trigger: Token) -> Token | None:
-    """The verb whose と-quoted clause contains the trigger (…を提供していると非難)."""
+def _quote_governor(trigger: Token, content_nouns: frozenset[str]) -> Token | None:
+    """The verb whose と-quoted clause contains the trigger (…を提供していると非難), seen
+    through a noun that carries the quote (…を供与したとの報道を否定した → 否定)."""
     node = trigger
     for _ in range(4):
         if node.dep_ in QUOTE_DEPS and _quoted(node) and node.head.i != node.i:
-            return node.head
+            governor = node.head
+            if governor.lemma_ in content_nouns and governor.head.i != governor.i:
+                return governor.head
+            return governor
         if node.head.i == node.i:
             return None
         node = node.head
