@@ -1,0 +1,25 @@
+"""Dispatch ``python -m kg.bench NAME [ARGS]`` to ``kg.bench.NAME.main(ARGS)``."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = {
+    "sparql": "SPARQL engines on the seeds' graph and a large synthetic one",
+    "build": "kg build throughput against bare GiNZA, cache and -j",
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in BENCHMARKS:
+        print("usage: python -m kg.bench {" + ",".join(BENCHMARKS) + "} [options]")
+        for name, what in BENCHMARKS.items():
+            print(f"  {name:<8} {what}")
+        return 2
+    module = importlib.import_module(f"kg.bench.{argv[0]}")
+    return int(module.main(argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
