@@ -29,10 +29,19 @@ _PAREN = re.compile(r"^[（(][^）)]{0,30}[）)]")
 
 
 @cache
+def _ne_data() -> dict:
+    with ontology_file("ne_labels.yaml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
 def ne_label_map() -> dict[str, str]:
     """GiNZA NE label → ontology class, from ontology/ne_labels.yaml."""
-    with ontology_file("ne_labels.yaml").open(encoding="utf-8") as handle:
-        return dict((yaml.safe_load(handle) or {}).get("labels") or {})
+    return dict(_ne_data().get("labels") or {})
+
+
+def agreement_heads() -> tuple[str, ...]:
+    """Nouns an agreement's name ends in (条約, 協定 …)."""
+    return tuple(_ne_data().get("agreement_heads") or ())
 
 
 def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
@@ -105,36 +114,28 @@ def _match(span: Span, gaz: Gazetteer) -> Mention | None:
 
 
 def _name_before_title(span: Span, key: str, gaz: Gazetteer) -> Mention | None:
-    """A name Sudachi fused with its title or honorific (トランプ大統領, 金正|恩氏).
+    """A name Sudachi fused with the title after it (トランプ大統領, 金正|恩氏, 金|与|正副|部長).
 
-    Only when the last token itself ends inside the title: a title standing as tokens
-    of its own is left to the title splitter.
+    The name must end inside the span's last token and a title or honorific must start
+    right there; a title standing as tokens of its own is left to the title splitter.
     """
-    last = normalize(span[-1].text)
-    for suffix in (*gaz.titles, *HONORIFICS):
-        if key.endswith(suffix) and len(last) > len(suffix) and last.endswith(suffix):
-            name = key[: -len(suffix)]
-            entity_id = gaz.aliases.get(name)
-            if entity_id is None and name in gaz.context_aliases:
-                kind = gaz.entries[gaz.context_aliases[name][0]].kind
-                end = span.end_char - len(suffix)
-                return Mention(
-                    span.text[: end - span.start_char],
-                    span.start_char,
-                    end,
-                    kind,
-                    None,
-                    source="context",
-                )
-            if entity_id is not None:
-                end = span.end_char - len(suffix)
-                return Mention(
-                    span.text[: end - span.start_char],
-                    span.start_char,
-                    end,
-                    gaz.entries[entity_id].kind,
-                    entity_id,
-                )
+    last = span[-1]
+    if len(last.text) < 2 or key != span.text.replace(" ", ""):
+        return None
+    for cut in range(len(span.text) - 1, len(span.text) - len(last.text), -1):
+        name = span.text[:cut]
+        entity_id = gaz.aliases.get(normalize(name))
+        context = normalize(name) in gaz.context_aliases
+        if entity_id is None and not context:
+            continue
+        after = span.doc.text[span.start_char + cut : span.start_char + cut + 20]
+        if gaz.title_at(normalize(after)) is None and after[:1] not in HONORIFICS:
+            continue
+        end = span.start_char + cut
+        if entity_id is not None:
+            return Mention(name, span.start_char, end, gaz.entries[entity_id].kind, entity_id)
+        kind = gaz.entries[gaz.context_aliases[normalize(name)][0]].kind
+        return Mention(name, span.start_char, end, kind, None, source="context")
     return None
 
 
@@ -181,7 +182,7 @@ def _ginza_mention(ent: Span, gaz: Gazetteer) -> Mention | None:
         kind = "Person"
     elif kind == "State" and not any("地名-国" in tag for tag in tags):
         kind = "Place" if any("地名" in tag for tag in tags) else None
-    if kind is None:
+    if kind is None or (kind == "Agreement" and not ent.text.endswith(agreement_heads())):
         return None
     text = _strip_title(ent.text, gaz)
     if len(text) < 2 or not _HAS_WORD.search(text) or any(c in text for c in "「」『』"):

@@ -62,6 +62,7 @@ class RuleSet:
     aspect_suffixes: frozenset[str]
     content_nouns: frozenset[str]
     modal_nouns: frozenset[str]  # 方針, 可能性, 予定 …: every modality word
+    self_report_verbs: frozenset[str]
 
 
 def _role(spec: dict | None) -> Role | None:
@@ -103,6 +104,7 @@ def load_rules() -> RuleSet:
         aspect_suffixes=words("aspect_suffixes"),
         content_nouns=words("content_nouns"),
         modal_nouns=frozenset(w for ws in (data.get("modality") or {}).values() for w in ws),
+        self_report_verbs=words("self_report_verbs"),
     )
 
 
@@ -263,10 +265,9 @@ class Extractor:
             if following is not None:
                 yield following
         elif slot == "quote_subject":
-            for clause in trigger.children:
-                if clause.dep_ in QUOTE_DEPS and clause.pos_ == "VERB" and _quoted(clause):
-                    stray = _stray_arguments(clause, ("が",))
-                    yield from _subjects(list(clause.children) + stray, topics=False)
+            for clause in _quoted_clauses([*trigger.children, *pred.children]):
+                stray = _stray_arguments(clause, ("が",))
+                yield from _subjects(list(clause.children) + stray, topics=False)
 
     def _subject_heads(self, pred: Token, children: list[Token]) -> list[Token]:
         """Subjects of a predicate, with the comma rule of Japanese news prose: a subject
@@ -433,7 +434,14 @@ class Extractor:
         return None
 
     def _inherited_subject(self, trigger: Token, role: Role, ctx: SentenceContext) -> list[str]:
-        """A left-out subject: an earlier clause's, the governing predicate's, or the topic."""
+        """A left-out subject: an earlier clause's, the governing predicate's, or the topic.
+
+        A clause quoted by a verb that accuses or acts on others (…を提供したとして制裁,
+        …したと非難) does not take that verb's subject: the accuser is not the actor.
+        """
+        governor = _quote_governor(trigger, self.rules.content_nouns)
+        if governor is not None and governor.lemma_ not in self.rules.self_report_verbs:
+            return []
         node = self._predicate_head(trigger)
         if _is_nominal(trigger) and node.i == trigger.i and trigger.dep_ not in ("ROOT", "conj"):
             return []  # プーチン氏の訪問を批判: the critic did not visit
@@ -687,6 +695,17 @@ def _is_nominal(token: Token) -> bool:
     return not any(c.dep_ in ("aux", "cop") and c.lemma_ in ("する", "だ") for c in token.children)
 
 
+def _quoted_clauses(children: list[Token]) -> list[Token]:
+    """Clauses quoted with と among ``children``, also behind として (…しているとして懸念)."""
+    found = []
+    for clause in children:
+        if clause.dep_ in QUOTE_DEPS and clause.pos_ == "VERB" and _quoted(clause):
+            found.append(clause)
+        elif clause.lemma_ == "する" and clause.dep_ in QUOTE_DEPS:
+            found += [c for c in clause.children if c.pos_ == "VERB" and _quoted(c)]
+    return found
+
+
 def _quoted(clause: Token) -> bool:
     return any(c.text == "と" and c.dep_ in ("case", "mark") for c in clause.children)
 
@@ -698,7 +717,11 @@ def _quote_governor(trigger: Token, content_nouns: frozenset[str]) -> Token | No
     for _ in range(4):
         if node.dep_ in QUOTE_DEPS and _quoted(node) and node.head.i != node.i:
             governor = node.head
-            if governor.lemma_ in content_nouns and governor.head.i != governor.i:
+            # …との報道を否定 / …として懸念を表明: the noun or する carrying the quote
+            # hands it on to the predicate it depends on.
+            if (governor.lemma_ in content_nouns or governor.lemma_ == "する") and (
+                governor.head.i != governor.i
+            ):
                 return governor.head
             return governor
         if node.head.i == node.i:

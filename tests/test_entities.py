@@ -20,6 +20,10 @@ def _ids(result):
         ("平壌の金日成広場で盛大な式典が行われた。", "Kim_Il_Sung_Square", "Place"),
         ("国連安全保障理事会が会合を開いた。", "UN_Security_Council", "Organization"),
         ("米アントニー・ブリンケン国務長官は批判した。", "Antony_Blinken", "Person"),
+        # names Sudachi fuses with the title after them
+        ("金与正党副部長が談話を発表した。", "Kim_Yo_Jong", "Person"),
+        ("トランプ大統領が演説した。", "Donald_Trump", "Person"),
+        ("金正恩氏が視察した。", "Kim_Jong_Un", "Person"),
     ],
 )
 def test_gazetteer_entities(extract_text, text, entity_id, kind):
@@ -113,3 +117,8 @@ def test_country_names_come_from_cldr(gazetteer):
     assert gazetteer.lookup("北朝鮮") == "North_Korea"
     assert gazetteer.entries["North_Korea"].label_en == "North Korea"
     assert gazetteer.lookup("ブータン") == "Bhutan"  # no hand-typed entry needed
+
+
+def test_ginza_treaty_label_needs_an_agreement_noun(extract_text):
+    entities = _ids(extract_text("北朝鮮から供与された多連装ロケット砲を使用している。"))
+    assert not any(e.kind == "Agreement" for e in entities.values()), sorted(entities)

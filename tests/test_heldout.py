@@ -195,6 +195,8 @@ NEGATIVES = [
     ("米国がロシアを非難すれば、対立は深まる。", "condemned"),
     ("韓国は北朝鮮に対し、挑発を中止するよう求めた。", "condemned"),
     ("ロシアは米国を非難する可能性がある。", "condemned"),
+    # the sanctioning bloc is not the supplier of what it sanctions
+    ("EUは、ロシアに無人機を提供したとしてイランの団体を制裁対象に追加した。", "supplied"),
 ]
 
 
