@@ -14,13 +14,15 @@ _REL_YEAR = {"昨年": -1, "去年": -1, "今年": 0, "来年": 1}
 
 
 def normalize_date(
-    sentence: str, published: dt.date | None, before: int | None = None
+    sentence: str, published: dt.date | None, before: int | None = None, forward: bool = False
 ) -> str | None:
     """The event date a sentence states, as ``YYYY-MM-DD`` or ``YYYY-MM``.
 
     Relative forms (19日, 6月, 昨年6月) are read against ``published``; a day after the
-    publication day falls in the previous month, a month after it in the previous year.
-    The date nearest before position ``before`` wins, else the first one.
+    publication day falls in the previous month, a month after it in the previous year
+    (``forward``, for a scheduled event: a day before it falls in the next month, a month
+    before it in the next year).  The date nearest before position ``before`` wins, else
+    the first one.
 
     >>> d = dt.date(2024, 6, 20)
     >>> normalize_date("プーチン大統領は19日、会談した。", d)
@@ -31,10 +33,12 @@ def normalize_date(
     '2024-06'
     >>> normalize_date("24年ぶりの訪朝", d) is None
     True
+    >>> normalize_date("26日から訪問する。", d, forward=True), normalize_date("3日に訪れる", d, forward=True)
+    ('2024-06-26', '2024-07-03')
     """
     best = None
     for match in _DATE.finditer(sentence):
-        value = _resolve(match, published)
+        value = _resolve(match, published, forward)
         if value is None:
             continue
         if best is None or (before is not None and match.start() <= before):
@@ -42,7 +46,7 @@ def normalize_date(
     return best
 
 
-def _resolve(match: re.Match[str], published: dt.date | None) -> str | None:
+def _resolve(match: re.Match[str], published: dt.date | None, forward: bool) -> str | None:
     rel, year, month, day = (match.group(k) for k in ("rel", "year", "month", "day"))
     if not month and not day:
         return None
@@ -50,8 +54,10 @@ def _resolve(match: re.Match[str], published: dt.date | None) -> str | None:
         if published is None:
             return None
         y, m = published.year, published.month
-        if int(day) > published.day:
+        if not forward and int(day) > published.day:
             y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+        elif forward and int(day) < published.day:
+            y, m = (y, m + 1) if m < 12 else (y + 1, 1)
         return _iso(y, m, int(day))
     if not month:
         return None
@@ -61,6 +67,8 @@ def _resolve(match: re.Match[str], published: dt.date | None) -> str | None:
         return None
     elif rel:
         y = published.year + _REL_YEAR[rel]
+    elif forward:
+        y = published.year + (1 if int(month) < published.month else 0)
     else:
         y = published.year - (1 if int(month) > published.month else 0)
     return _iso(y, int(month), int(day)) if day else f"{y:04d}-{int(month):02d}"

@@ -7,6 +7,7 @@ and decide the statement's modality.  See the YAML header for the slot names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,7 @@ DATIVE = ("に対して", "に対し", "への", "に", "へ")
 ABOUT = ("について", "に関して", "をめぐり", "を巡り", "をめぐって", "を巡って")
 QUOTE_DEPS = frozenset({"advcl", "ccomp", "obl", "acl", "nmod"})  # …と非難, …との報道
 CLAUSE_DEPS = ("advcl", "conj", "acl")
+_BARE_DAY = re.compile(r"(?<![\d月年])(\d{1,2})日")  # 26日から (no month: this month)
 GENITIVE = ("の", "による")  # プーチン氏の訪朝, ロシアによる侵攻
 COORDINATORS = frozenset({"および", "及び", "並びに", "や", "と"})
 ACTORS = ("Person", "State", "Organization")
@@ -63,6 +65,7 @@ class RuleSet:
     content_nouns: frozenset[str]
     modal_nouns: frozenset[str]  # 方針, 可能性, 予定 …: every modality word
     self_report_verbs: frozenset[str]
+    future_markers: tuple[str, ...]
 
 
 def _role(spec: dict | None) -> Role | None:
@@ -105,6 +108,7 @@ def load_rules() -> RuleSet:
         content_nouns=words("content_nouns"),
         modal_nouns=frozenset(w for ws in (data.get("modality") or {}).values() for w in ws),
         self_report_verbs=words("self_report_verbs"),
+        future_markers=tuple(data.get("future_markers") or ()),
     )
 
 
@@ -324,6 +328,8 @@ class Extractor:
         """Entities a noun phrase names: its head, else its compounds, else its の-modifiers."""
         compounds = [c for c in head.children if c.dep_ in ("compound", "flat")]
         genitives = [c for c in head.children if c.dep_ == "nmod" and _case(c) in GENITIVE]
+        agents = [c for c in genitives if _case(c) == "による"]
+        genitives = agents or genitives  # イスラエルによるシリアの…空爆: the actor, not the place
         groups = [[head], compounds, genitives]
         if "サ変" in head.tag_ and head.i not in self.token_ids:
             groups = [genitives, compounds]  # プーチンの北朝鮮訪問を批判: the actor, not the place
@@ -525,6 +531,8 @@ class Extractor:
             words = self.rules.modality.get(modality, ())
             if any(t.lemma_ in words or t.text in words for t in tail):
                 return modality, ()
+        if self._scheduled(trigger, sent):
+            return "planned", ()
         governor = _quote_governor(trigger, self.rules.content_nouns)
         if governor is not None:
             if governor.lemma_ in self.rules.denial_verbs:
@@ -534,6 +542,33 @@ class Extractor:
         if any(marker in sent.text for marker in self.rules.reported_markers):
             return "reported", ()
         return "asserted", ()
+
+    def _scheduled(self, trigger: Token, sent: Span) -> bool:
+        """Whether the statement is of a scheduled event, not a done one.
+
+        News writes what will happen in the non-past (訪問する); done acts take た and
+        ongoing ones ている.  A relative clause in the non-past (糾弾する声明) is no
+        schedule, and a chain of clauses (訪問し、会談する) is one only with a future cue
+        in the sentence (a day after publication, 来月 …): summaries also narrate the past
+        in the non-past.
+        """
+        tense = _tense(trigger)
+        if tense == "non-past":
+            return trigger.dep_ != "acl"
+        node = trigger
+        for _ in range(6):
+            if tense != "conjunctive" or node.dep_ not in ("advcl", "conj"):
+                break
+            node = node.head
+            tense = _tense(node)
+        return node.i != trigger.i and tense == "non-past" and self._future_cue(sent)
+
+    def _future_cue(self, sent: Span) -> bool:
+        if any(word in sent.text for word in self.rules.future_markers):
+            return True
+        published = self.article.date_at(self.offset + sent.start_char)
+        days = (int(m.group(1)) for m in _BARE_DAY.finditer(sent.text))
+        return published is not None and any(day > published.day for day in days)
 
     def _reporters(self, governor: Token, trigger: Token) -> list[str]:
         """Who says it: the governing verb's subject, or a は-topic the parser hung on the
@@ -573,7 +608,12 @@ class Extractor:
             evidence=evidence,
             rule_id=rule.rule_id,
             modality=modality,
-            date=normalize_date(sent.text, published, before=trigger.idx - sent.start_char),
+            date=normalize_date(
+                sent.text,
+                published,
+                before=trigger.idx - sent.start_char,
+                forward=modality == "planned",
+            ),
             item=item,
             attributed_to=attributed,
             trigger=trigger.text,
@@ -728,6 +768,28 @@ def _quote_governor(trigger: Token, content_nouns: frozenset[str]) -> Token | No
             return None
         node = node.head
     return None
+
+
+def _tense(predicate: Token) -> str:
+    """'past', 'progressive', 'non-past', 'conjunctive' (し、/て) or 'none' (a noun)."""
+    parts = [c for c in predicate.children if c.dep_ in ("aux", "mark", "cop")]
+    parts += [g for c in parts for g in c.children if g.dep_ == "fixed"]
+    parts = sorted((t for t in parts if t.i > predicate.i), key=lambda t: t.i)
+    lemmas = {t.lemma_ for t in parts}
+    if "た" in lemmas:
+        return "past"
+    if lemmas & {"いる", "おる", "ある"}:
+        return "progressive"
+    if not parts:
+        if predicate.pos_ != "VERB" or "サ変" in predicate.tag_:
+            return "none"
+        return "non-past" if predicate.text == predicate.lemma_ else "conjunctive"
+    last = parts[-1].text
+    if last in ("する", "ます", "れる", "られる"):
+        return "non-past"
+    if last in ("し", "て", "で"):
+        return "conjunctive"
+    return "none"
 
 
 def _clause_tail(trigger: Token) -> list[Token]:

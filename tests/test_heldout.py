@@ -236,6 +236,9 @@ def test_supply_item_is_recorded(extract_text):
             "hypothetical",
         ),
         ("石破首相は来月、米国を訪問する予定だ。", "visited", "planned"),
+        ("ラブロフ外相は26日から北朝鮮を訪問し、崔善姫外相と会談する。", "visited", "planned"),
+        ("ラブロフ外相は16日に北朝鮮を訪問し、崔善姫外相と会談した。", "visited", "asserted"),
+        ("韓国政府は朝ロ条約を糾弾する声明を発表した。", "condemned", "asserted"),
         ("米国は台湾に武器を売却する可能性がある。", "supplied", "speculative"),
         ("米国はウクライナに戦車を供与すると約束した。", "supplied", "promised"),
         ("北朝鮮はロシアに武器を供与したとの報道を否定した。", "supplied", "denied"),
@@ -259,6 +262,11 @@ def test_nested_statement_gives_both_facts_with_attribution(extract_text):
     supply = next(e for e in result.events if e.relation == "supplied")
     assert supply.modality == "reported"
     assert set(supply.attributed_to) == {"United_States", "South_Korea"}
+
+
+def test_scheduled_visit_is_dated_forward(extract_text):
+    events = extract_text("ラブロフ外相は26日から北朝鮮を訪問し、崔善姫外相と会談する。").events
+    assert [e.date for e in events if e.relation == "visited"] == ["2024-06-26"]
 
 
 def test_topic_of_the_previous_sentence_is_the_subject(extract_text):
