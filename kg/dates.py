@@ -33,8 +33,10 @@ def normalize_date(
     '2024-06'
     >>> normalize_date("24年ぶりの訪朝", d) is None
     True
-    >>> normalize_date("26日から訪問する。", d, forward=True), normalize_date("3日に訪れる", d, forward=True)
-    ('2024-06-26', '2024-07-03')
+    >>> normalize_date("26日から訪問する。", d, forward=True)
+    '2024-06-26'
+    >>> normalize_date("3日に訪れる", d, forward=True)
+    '2024-07-03'
     """
     best = None
     for match in _DATE.finditer(sentence):
