@@ -99,6 +99,8 @@ def _add_event(graph: Graph, event: Event) -> URIRef:
     if event.date:
         datatype = XSD.date if len(event.date) == 10 else XSD.gYearMonth
         graph.add((node, KG.date, Literal(event.date, datatype=datatype)))
+    if event.place:
+        graph.add((node, SCHEMA.location, entity_iri(event.place)))
     if event.item:
         graph.add((node, KG.item, Literal(event.item, lang="ja")))
     for reporter in event.attributed_to:

@@ -99,6 +99,7 @@ class Event:
     modality: str = "asserted"
     date: str | None = None  # ISO date (YYYY-MM-DD) or year-month (YYYY-MM)
     item: str | None = None  # what was supplied
+    place: str | None = None  # entity id of where it happened (the city visited, …で)
     attributed_to: tuple[str, ...] = ()  # entity ids of whoever reported it
     trigger: str = ""
 

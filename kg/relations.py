@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import yaml
@@ -169,9 +169,11 @@ class Extractor:
         return token.lemma_ in rule.triggers or token.text in rule.triggers
 
     def _apply(self, rule: Rule, trigger: Token, sent: Span, ctx: SentenceContext) -> list[Event]:
-        targets = self._targets(rule, trigger)
+        raw_targets = self._raw_targets(rule, trigger)
+        targets = list(dict.fromkeys(self._as_target(t, rule.relation) for t in raw_targets))
         if not targets:
             return []
+        place = self._place(trigger, raw_targets)
         item = self._item(rule, trigger)
         if rule.require_item and item is None:
             return []
@@ -186,23 +188,32 @@ class Extractor:
                     rule.relation == "visited" and self._home_state(agent) == target
                 ):
                     continue
-                events.append(
-                    self._event(rule, trigger, sent, agent, target, item, modality, attributed)
-                )
+                event = self._event(rule, trigger, sent, agent, target, item, modality, attributed)
+                events.append(replace(event, place=place) if place != target else event)
         return events
+
+    def _place(self, trigger: Token, raw_targets: list[str]) -> str | None:
+        """Where it happened: the city visited (平壌を訪問), else a で-phrase naming a place."""
+        for entity_id in raw_targets:
+            if self._kind(entity_id) == "Place":
+                return entity_id
+        for head in self._slot_heads("location", trigger):
+            ids = self._phrase_entities(head, ("Place", "State"))
+            if ids:
+                return ids[0]
+        return None
 
     def _home_state(self, entity_id: str) -> str | None:
         entry = self.gazetteer.entries.get(entity_id)
         return entry.state if entry and entry.kind != "State" else None
 
     # --------------------------------------------------------------- arguments
-    def _targets(self, rule: Rule, trigger: Token) -> list[str]:
+    def _raw_targets(self, rule: Rule, trigger: Token) -> list[str]:
         if rule.target_from == "abbreviation":
             return [self.gazetteer.abbreviations[trigger.text[-1]]]
         if rule.target is None:
             return []
-        targets = self._fill(rule.target, trigger, clauses=True)
-        return list(dict.fromkeys(self._as_target(t, rule.relation) for t in targets))
+        return self._fill(rule.target, trigger, clauses=True)
 
     def _as_target(self, entity_id: str, relation: str) -> str:
         """A visit to a city is a visit to its state."""
@@ -252,6 +263,8 @@ class Extractor:
             yield from (c for c in children if _case(c) in DATIVE)
             yield from _adjacent_argument(trigger, DATIVE)
             yield from _stray_arguments(pred, DATIVE)
+        elif slot == "location":
+            yield from (c for c in children if _case(c) == "で")
         elif slot == "about":
             yield from (c for c in children if _case(c) in ABOUT)
         elif slot == "genitive":

@@ -15,7 +15,8 @@ Schema (see ontology/kg.ttl for the OWL definitions):
   ``kg:rule`` (rule id literal), ``kg:evidence`` (sentence), ``kg:beginIndex`` /
   ``kg:endIndex`` (offsets into the cleaned text), ``prov:wasDerivedFrom`` (document),
   ``kg:date`` (xsd:date or xsd:gYearMonth), ``kg:item`` (what was supplied),
-  ``kg:attributedTo`` (who reported it), ``kg:trigger`` (the trigger word).
+  ``kg:attributedTo`` (who reported it), ``kg:trigger`` (the trigger word),
+  ``schema:location`` (where: the city visited, or a place named with で).
 * document ``doc:<sha>`` — ``a kg:Document`` (⊑ schema:NewsArticle, prov:Entity);
   ``dcterms:title``, ``dcterms:date``, ``dcterms:source`` (file name), ``schema:url``,
   ``kg:text`` is not stored (offsets point into the cleaned text the build saw).

@@ -71,6 +71,13 @@ def test_visit_to_a_capital_is_a_visit_to_its_state(extract_text):
     assert ("Vladimir_Putin", "visited", "North_Korea") in _facts(result)
     event = next(e for e in result.events if e.relation == "visited")
     assert event.date == "2024-06-19"
+    assert event.place == "Pyongyang"
+
+
+def test_event_place_from_a_de_phrase(extract_text):
+    result = extract_text("プーチン大統領は19日、モスクワで包括的戦略パートナーシップ条約に署名した。")
+    event = next(e for e in result.events if e.relation == "signed")
+    assert event.place == "Moscow"
 
 
 def test_both_leaders_sign(extract_text):
