@@ -75,7 +75,7 @@ def test_visit_to_a_capital_is_a_visit_to_its_state(extract_text):
 
 
 def test_event_place_from_a_de_phrase(extract_text):
-    result = extract_text("プーチン大統領は19日、モスクワで包括的戦略パートナーシップ条約に署名した。")
+    result = extract_text("プーチン大統領は19日、モスクワで包括戦略条約に署名した。")
     event = next(e for e in result.events if e.relation == "signed")
     assert event.place == "Moscow"
 
