@@ -60,20 +60,50 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
 
 
 def _gazetteer_mentions(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Mention]]:
+    """Longest gazetteer matches over token boundaries, left to right.
+
+    Keys grow token by token and stop as soon as they are no prefix of any known
+    surface form, so only spans that can match are ever built.
+    """
+    pieces = [normalize(token.text) for token in doc]
     found: list[tuple[Span, Mention]] = []
     i = 0
     while i < len(doc):
-        match = None
-        for j in range(min(len(doc), i + MAX_ALIAS_TOKENS), i, -1):
+        best: tuple[int, Mention] | None = None
+        for j in _candidate_ends(pieces, i, gaz):
             match = _match(doc[i:j], gaz)
-            if match is not None:
-                break
-        if match is None:
+            if match is not None and (best is None or j > best[0]):
+                best = (j, match)
+        if best is None:
             i += 1
             continue
-        found.append((doc[i:j], match))
-        i = j
+        found.append((doc[i : best[0]], best[1]))
+        i = best[0]
     return found
+
+
+def _candidate_ends(pieces: list[str], start: int, gaz: Gazetteer) -> list[int]:
+    """Span ends worth testing from token ``start``: keys that are known surface forms,
+    a name fused with the title after it, or a run of state abbreviations."""
+    ends = []
+    key = ""
+    stop = min(len(pieces), start + MAX_ALIAS_TOKENS)
+    for j in range(start, stop):
+        piece = pieces[j]
+        if any(key + piece[:cut] in gaz.name_keys for cut in range(1, len(piece))):
+            ends.append(j + 1)  # トランプ大統領, 金正|恩氏: the name ends inside this token
+        key += piece
+        if key in gaz.surface_keys:
+            ends.append(j + 1)
+        if key not in gaz.prefixes:
+            break
+    key = ""
+    for j in range(start, stop):
+        key += pieces[j]
+        if not key or not all(c in gaz.abbreviation_chars for c in key) or len(key) > 5:
+            break
+        ends.append(j + 1)
+    return ends
 
 
 def _match(span: Span, gaz: Gazetteer) -> Mention | None:

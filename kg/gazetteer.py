@@ -67,6 +67,20 @@ class Gazetteer:
     pairs: dict[str, str] = field(default_factory=dict)  # 両首脳 → Person
     definites: dict[str, str] = field(default_factory=dict)  # 同条約 → Agreement
     max_alias_len: int = 1
+    # Lookup aids for the matcher, filled by finish():
+    surface_keys: frozenset[str] = frozenset()  # every key the matcher can accept
+    name_keys: frozenset[str] = frozenset()  # names that may be fused with a title
+    prefixes: frozenset[str] = frozenset()  # every prefix of a surface key
+    abbreviation_chars: frozenset[str] = frozenset()
+
+    def finish(self) -> Gazetteer:
+        """Precompute the matcher's lookup sets once the tables are filled."""
+        names = set(self.aliases) | set(self.context_aliases)
+        self.name_keys = frozenset(names)
+        self.surface_keys = frozenset(names | set(self.pairs) | set(self.definites))
+        self.prefixes = frozenset(k[:n] for k in self.surface_keys for n in range(1, len(k) + 1))
+        self.abbreviation_chars = frozenset(self.abbreviations) | self.region_abbreviations
+        return self
 
     def lookup(self, surface: str) -> str | None:
         """The entity id an unambiguous surface form names, if any."""
@@ -192,4 +206,4 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     gaz.definites = {normalize(w): kind for w, kind in (anaphora.get("definites") or {}).items()}
     titles = _read_yaml(titles_path).get("titles") or []
     gaz.titles = tuple(sorted({normalize(t) for t in titles}, key=len, reverse=True))
-    return gaz
+    return gaz.finish()
