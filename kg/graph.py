@@ -96,6 +96,10 @@ def _add_event(graph: Graph, event: Event) -> URIRef:
     graph.add((node, KG.beginIndex, Literal(evidence.start, datatype=XSD.nonNegativeInteger)))
     graph.add((node, KG.endIndex, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
     graph.add((node, PROV.wasDerivedFrom, document_iri(evidence.doc_id)))
+    if evidence.published:
+        graph.add((node, KG.sourceDate, Literal(evidence.published.isoformat(), datatype=XSD.date)))
+    if evidence.section_title:
+        graph.add((node, KG.sourceTitle, Literal(evidence.section_title, lang="ja")))
     if event.date:
         datatype = XSD.date if len(event.date) == 10 else XSD.gYearMonth
         graph.add((node, KG.date, Literal(event.date, datatype=datatype)))

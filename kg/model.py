@@ -42,10 +42,15 @@ class Article:
 
     def date_at(self, offset: int) -> dt.date | None:
         """The publication date that governs the character at ``offset``."""
+        section = self.section_at(offset)
+        return section.date if section and section.date else self.date
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section (a list page's item, or the whole article) holding ``offset``."""
         for section in self.sections:
-            if section.start <= offset < section.end and section.date:
-                return section.date
-        return self.date
+            if section.start <= offset < section.end:
+                return section
+        return None
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class Evidence:
     sentence: str
     start: int
     end: int
+    published: dt.date | None = None  # date of the article or list item it was read in
+    section_title: str | None = None  # title of the list item, when the page has several
 
 
 @dataclass(frozen=True)

@@ -612,8 +612,12 @@ class Extractor:
         start = self.offset + sent.start_char
         text = sent.text.strip()
         start += len(sent.text) - len(sent.text.lstrip())
-        evidence = Evidence(self.article.doc_id, text, start, start + len(text))
         published = self.article.date_at(start)
+        section = self.article.section_at(start)
+        item_title = section.title if section and len(self.article.sections) > 1 else None
+        evidence = Evidence(
+            self.article.doc_id, text, start, start + len(text), published, item_title
+        )
         return Event(
             relation=rule.relation,
             agent=agent,

@@ -16,7 +16,9 @@ Schema (see ontology/kg.ttl for the OWL definitions):
   ``kg:endIndex`` (offsets into the cleaned text), ``prov:wasDerivedFrom`` (document),
   ``kg:date`` (xsd:date or xsd:gYearMonth), ``kg:item`` (what was supplied),
   ``kg:attributedTo`` (who reported it), ``kg:trigger`` (the trigger word),
-  ``schema:location`` (where: the city visited, or a place named with で).
+  ``schema:location`` (where: the city visited, or a place named with で),
+  ``kg:sourceDate`` / ``kg:sourceTitle`` (date and title of the article or list item
+  the evidence was read in).
 * document ``doc:<sha>`` — ``a kg:Document`` (⊑ schema:NewsArticle, prov:Entity);
   ``dcterms:title``, ``dcterms:date``, ``dcterms:source`` (file name), ``schema:url``,
   ``kg:text`` is not stored (offsets point into the cleaned text the build saw).

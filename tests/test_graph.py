@@ -125,3 +125,18 @@ def test_event_without_fact_modality_has_no_direct_triple():
     graph = build_graph([article], entities, [event])
     assert (entity_iri("a"), KG.supplied, entity_iri("b")) not in graph
     assert (None, KG.modality, KG.negated) in graph
+
+
+def test_list_page_events_carry_their_item_date(seeds_graph):
+    """Seed 004 lists items with their own dates; evidence keeps the item's date and title."""
+    query = (
+        sparql_prefixes()
+        + """
+    SELECT DISTINCT ?date ?title WHERE {
+      ?e a kg:Event ; kg:sourceDate ?date ; kg:sourceTitle ?title ; prov:wasDerivedFrom ?d .
+      ?d dcterms:source ?source . FILTER(STRSTARTS(?source, "004_"))
+    }"""
+    )
+    rows = {(str(r.date), str(r.title)) for r in seeds_graph.query(query)}
+    assert len({date for date, _ in rows}) >= 3, rows
+    assert all(date.startswith("2024-0") for date, _ in rows)
