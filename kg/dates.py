@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+_RELATIVE_MONTH = re.compile(r"(?P<relm>先月|今月|来月)")
 _DATE = re.compile(
     r"(?:(?P<rel>昨年|去年|今年|来年)|(?P<year>(?:19|20)\d{2})年)?"
     r"(?:(?P<month>1[0-2]|0?[1-9])月)?"
@@ -33,12 +34,19 @@ def normalize_date(
     '2024-06'
     >>> normalize_date("24年ぶりの訪朝", d) is None
     True
+    >>> normalize_date("岸田首相は先月、訪米した。", dt.date(2024, 1, 10))
+    '2023-12'
     >>> normalize_date("26日から訪問する。", d, forward=True)
     '2024-06-26'
     >>> normalize_date("3日に訪れる", d, forward=True)
     '2024-07-03'
     """
     best = None
+    for match in _RELATIVE_MONTH.finditer(sentence):
+        if published is not None and (best is None or before is None or match.start() <= before):
+            shift = {"先月": -1, "今月": 0, "来月": 1}[match.group("relm")]
+            month = published.year * 12 + published.month - 1 + shift
+            best = f"{month // 12:04d}-{month % 12 + 1:02d}"
     for match in _DATE.finditer(sentence):
         value = _resolve(match, published, forward)
         if value is None:

@@ -48,6 +48,13 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     """All entity mentions of a parsed unit, in text order, offsets in article coordinates."""
     found = _gazetteer_mentions(doc, gazetteer)
     taken = {i for span, _ in found for i in range(span.start, span.end)}
+    for span in _named_agreements(doc):
+        if not any(i in taken for i in range(span.start, span.end)):
+            mention = Mention(
+                span.text, span.start_char, span.end_char, "Agreement", None, source="pattern"
+            )
+            found.append((span, mention))
+            taken.update(range(span.start, span.end))
     for ent in doc.ents:
         if any(i in taken for i in range(ent.start, ent.end)):
             continue
@@ -57,6 +64,23 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
             taken.update(range(ent.start, ent.end))
     found.sort(key=lambda pair: pair[0].start)
     return [_with_title(span, m, offset, gazetteer) for span, m in found]
+
+
+def _named_agreements(doc: Doc) -> list[Span]:
+    """Agreements the gazetteer does not know, named the way news names them: in 「」
+    (「…に関する条約」) or with an acronym after the name (円滑化協定(RAA))."""
+    heads = "|".join(map(re.escape, agreement_heads()))
+    patterns = (
+        re.compile(rf"「([^「」]{{2,40}}(?:{heads}))」"),
+        re.compile(rf"([\u4e00-\u9fff\u30a0-\u30ff・]{{2,30}}(?:{heads}))[（(][A-Z]{{2,10}}[)）]"),
+    )
+    spans = []
+    for pattern in patterns:
+        for match in pattern.finditer(doc.text):
+            span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+    return spans
 
 
 def _gazetteer_mentions(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Mention]]:

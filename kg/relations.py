@@ -256,7 +256,8 @@ class Extractor:
         if slot == "subject":
             yield from self._subject_heads(pred, children)
         elif slot == "object":
-            yield from (c for c in children if _case(c) == "を" or c.dep_ == "obj")
+            # を通じて / を巡って are not objects
+            yield from (c for c in children if _case(c) == "を" or c.dep_ == "obj" and not _case(c))
             yield from _adjacent_argument(trigger, ("を",))
             yield from _displaced_object(pred)
         elif slot == "dative":
@@ -292,6 +293,18 @@ class Extractor:
         parser hangs it on a clause nominalised by こと; that clause's own subject is the
         nearest が-phrase inside it."""
         subjects = list(_subjects(children + _stray_arguments(pred, ("が",))))
+        if pred.dep_ == "acl":  # は never marks a relative clause's subject
+            subjects = [c for c in subjects if _case(c) != "は"]
+        else:  # …so a は-phrase the parser gave to a relative clause is the main subject
+            subjects += [
+                t
+                for t in pred.subtree
+                if t.i < pred.i
+                and t.dep_ == "nsubj"
+                and _case(t) == "は"
+                and t.head.dep_ == "acl"
+                and t.head.i != pred.i
+            ]
         if self._nominalised(pred):
             subjects = [c for c in subjects if not _comma_after(c)]
             if not subjects:
@@ -459,7 +472,7 @@ class Extractor:
         …したと非難) does not take that verb's subject: the accuser is not the actor.
         """
         governor = _quote_governor(trigger, self.rules.content_nouns)
-        if governor is not None and governor.lemma_ not in self.rules.self_report_verbs:
+        if governor is not None and _lemma(governor) not in self.rules.self_report_verbs:
             return []
         node = self._predicate_head(trigger)
         if _is_nominal(trigger) and node.i == trigger.i and trigger.dep_ not in ("ROOT", "conj"):
@@ -548,9 +561,9 @@ class Extractor:
             return "planned", ()
         governor = _quote_governor(trigger, self.rules.content_nouns)
         if governor is not None:
-            if governor.lemma_ in self.rules.denial_verbs:
+            if _lemma(governor) in self.rules.denial_verbs:
                 return "denied", ()
-            if governor.lemma_ in self.rules.reporting_verbs:
+            if _lemma(governor) in self.rules.reporting_verbs:
                 return "reported", tuple(self._reporters(governor, trigger))
         if any(marker in sent.text for marker in self.rules.reported_markers):
             return "reported", ()
@@ -776,7 +789,7 @@ def _quote_governor(trigger: Token, content_nouns: frozenset[str]) -> Token | No
             governor = node.head
             # …との報道を否定 / …として懸念を表明: the noun or する carrying the quote
             # hands it on to the predicate it depends on.
-            if (governor.lemma_ in content_nouns or governor.lemma_ == "する") and (
+            if (governor.lemma_ in content_nouns or _lemma(governor) == "する") and (
                 governor.head.i != governor.i
             ):
                 return governor.head
@@ -785,6 +798,16 @@ def _quote_governor(trigger: Token, content_nouns: frozenset[str]) -> Token | No
             return None
         node = node.head
     return None
+
+
+def _lemma(predicate: Token) -> str:
+    """A predicate's lemma, with a light する read with its word (明らかにした → 明らかにする)."""
+    doc = predicate.doc
+    if predicate.lemma_ == "する" and predicate.i >= 2 and doc[predicate.i - 1].text == "に":
+        word = doc[predicate.i - 2]
+        if word.pos_ in ("ADJ", "NOUN"):
+            return f"{word.text}にする"
+    return predicate.lemma_
 
 
 def _tense(predicate: Token) -> str:

@@ -16,7 +16,7 @@ from kg.model import Entity, Mention
 
 # Mentions that name their entity (and so are aliases of it); 両首脳, 同条約 and 米 refer
 # without naming.
-NAMING_SOURCES = frozenset({"gazetteer", "ginza", "context"})
+NAMING_SOURCES = frozenset({"gazetteer", "ginza", "context", "pattern"})
 
 
 def minted_id(kind: str, name: str) -> str:

@@ -244,6 +244,7 @@ def test_supply_item_is_recorded(extract_text):
         ("北朝鮮はロシアに武器を供与したとの報道を否定した。", "supplied", "denied"),
         ("報道によると、イランはロシアに弾道ミサイルを輸送した。", "supplied", "reported"),
         ("イランはロシアに自爆ドローンを供与した。", "supplied", "asserted"),
+        ("中国外務省の報道官は日本の決定を批判した。", "condemned", "asserted"),
     ],
 )
 def test_modality_is_recorded(extract_text, text, relation, modality):
