@@ -79,27 +79,34 @@ def _key(entity_id: str) -> str:
     return entity_id.rpartition("/")[2]
 
 
+_FACT_QUERY = (
+    sparql_prefixes()
+    + """
+SELECT ?source ?agent ?relation ?target ?evidence WHERE {
+  ?e a kg:Event ; kg:agent ?agent ; kg:target ?target ; kg:relation ?relation ;
+     kg:modality ?m ; kg:evidence ?evidence ; prov:wasDerivedFrom ?d .
+  ?d dcterms:source ?source .
+  FILTER(?m IN (kg:asserted, kg:reported))
+}"""
+)
+
+
+def _fact_rows(graph: Graph) -> list[tuple[Fact, str]]:
+    """Every fact-bearing event mention: (document, agent, relation, target) and sentence."""
+    return [
+        (
+            (str(r.source), _local(r.agent), str(r.relation).rpartition("#")[2], _local(r.target)),
+            str(r.evidence),
+        )
+        for r in graph.query(_FACT_QUERY)
+    ]
+
+
 def predicted_facts(graph: Graph) -> dict[Fact, str]:
     """The graph's facts per document, with one evidence sentence each."""
-    query = (
-        sparql_prefixes()
-        + """
-    SELECT ?source ?agent ?relation ?target ?evidence WHERE {
-      ?e a kg:Event ; kg:agent ?agent ; kg:target ?target ; kg:relation ?relation ;
-         kg:modality ?m ; kg:evidence ?evidence ; prov:wasDerivedFrom ?d .
-      ?d dcterms:source ?source .
-      FILTER(?m IN (kg:asserted, kg:reported))
-    }"""
-    )
     facts: dict[Fact, str] = {}
-    for row in graph.query(query):
-        fact = (
-            str(row.source),
-            _local(row.agent),
-            str(row.relation).rpartition("#")[2],
-            _local(row.target),
-        )
-        facts.setdefault(fact, str(row.evidence))
+    for fact, evidence in _fact_rows(graph):
+        facts.setdefault(fact, evidence)
     return facts
 
 
@@ -132,23 +139,7 @@ def negative_violations(graph: Graph, path: Path) -> list[tuple[Fact, str]]:
     A negative matches a predicted fact of the same (document, agent, relation, target)
     read from the same sentence.
     """
-    query = (
-        sparql_prefixes()
-        + """
-    SELECT ?source ?agent ?relation ?target ?evidence WHERE {
-      ?e a kg:Event ; kg:agent ?agent ; kg:target ?target ; kg:relation ?relation ;
-         kg:modality ?m ; kg:evidence ?evidence ; prov:wasDerivedFrom ?d .
-      ?d dcterms:source ?source .
-      FILTER(?m IN (kg:asserted, kg:reported))
-    }"""
-    )
-    facts = [
-        (
-            (str(r.source), _local(r.agent), str(r.relation).rpartition("#")[2], _local(r.target)),
-            str(r.evidence),
-        )
-        for r in graph.query(query)
-    ]
+    facts = _fact_rows(graph)
     found = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():

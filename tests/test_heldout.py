@@ -107,9 +107,13 @@ POSITIVES = [
         "North_Korea",
     ),
     ("モディ首相は2024年7月8日、モスクワを公式訪問した。", "Narendra_Modi", "visited", "Russia"),
+    ("ラブロフ外相は北京に到着した。", "Sergey_Lavrov", "visited", "China"),
+    ("習近平国家主席の訪露は5年ぶりとなる。", "Xi_Jinping", "visited", "Russia"),
+    ("尹錫悦大統領は訪米し、首脳会談に臨んだ。", "Yoon_Suk_Yeol", "visited", "United_States"),
     ("プーチン大統領はラブロフ外相を北朝鮮に派遣した。", "Sergey_Lavrov", "visited", "North_Korea"),
     # ---- supplied
     ("イランはロシアに自爆ドローンを供与した。", "Iran", "supplied", "Russia"),
+    ("米国はウクライナに砲弾を提供した。", "United_States", "supplied", "Ukraine"),
     (
         "米国はウクライナに高機動ロケット砲システムを供与している。",
         "United_States",
@@ -137,6 +141,12 @@ POSITIVES = [
         "Russia",
     ),
     ("中国外務省の報道官は米国の対応を批判した。", "China", "condemned", "United_States"),
+    (
+        "韓国外交部は朝ロ条約を糾弾した。",
+        "South_Korea",
+        "condemned",
+        "DPRK_Russia_Comprehensive_Strategic_Partnership_Treaty",
+    ),
     ("韓国外交部はロシアと北朝鮮の軍事協力を糾弾した。", "South_Korea", "condemned", "North_Korea"),
     (
         "ゼレンスキー大統領はイランがロシアに無人機を提供していると非難した。",
@@ -183,6 +193,8 @@ NEGATIVES = [
     ("日本はウクライナへの武器提供を検討している。", "supplied"),
     ("米国は台湾に武器を売却する可能性がある。", "supplied"),
     ("写真提供=共同通信", "supplied"),
+    ("提供写真。", "supplied"),
+    ("ロシアは北朝鮮に技術を提供する可能性がある。", "supplied"),
     ("ロシアが北朝鮮に核技術を移転すれば、地域の安全保障は揺らぐ。", "supplied"),
     ("ウクライナはNATOに武器の追加供与を要請した。", "supplied"),
     ("ロシアは北朝鮮に石油を供給すると約束した。", "supplied"),
