@@ -71,7 +71,7 @@ def _named_agreements(doc: Doc) -> list[Span]:
     (「…に関する条約」) or with an acronym after the name (円滑化協定(RAA))."""
     heads = "|".join(map(re.escape, agreement_heads()))
     patterns = (
-        re.compile(rf"「([^「」]{{2,40}}(?:{heads}))」"),
+        re.compile(rf"「([^「」]{{4,40}}(?:{heads}))」"),  # not a bare 「同盟条約」
         re.compile(rf"([\u4e00-\u9fff\u30a0-\u30ff・]{{2,30}}(?:{heads}))[（(][A-Z]{{2,10}}[)）]"),
     )
     spans = []
