@@ -2,7 +2,11 @@
 
 A reader of the rdflib graph that :mod:`kg.graph` built; it never mints IRIs.  The flow is
 ``entity_graph(g)`` → ``centrality(G)`` → ``add_scores(g, scores)``, and
-``relation_table`` gives the rows that ``report.md`` lists.
+``relation_table`` gives the rows that ``report.md`` lists.  On the same entity graph:
+``communities`` (Louvain), ``signed_graph`` and ``blocs`` (signed, visited and supplied are
+cooperative ties, condemned is hostile), ``find_entity`` and ``explained_path`` (the shortest
+chain of relations between two named entities, each hop with its evidence) and ``timeline``
+(every event by date).
 
 PageRank is computed here by power iteration (the same definition as
 :func:`networkx.pagerank`, dangling nodes spread uniformly) because ``networkx.pagerank``
@@ -11,8 +15,12 @@ needs SciPy, which kg does not depend on.
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from urllib.parse import unquote
 
 import networkx as nx
@@ -27,6 +35,18 @@ ENTITY_CLASSES: dict[URIRef, str] = {KG[kind]: kind for kind in ENTITY_KINDS}
 RELATION_PROPERTIES: dict[URIRef, str] = {KG[relation]: relation for relation in RELATIONS}
 SCORE_PROPERTIES = (KG.degree, KG.pagerank, KG.betweenness)
 UNTYPED_KIND = "Entity"  # an endpoint of a relation that carries none of the entity classes
+COOPERATIVE = frozenset({"signed", "visited", "supplied"})
+HOSTILE = frozenset({"condemned"})
+
+Event = dict[str, str]
+"""One event as plain strings: ``event`` (IRI), ``agent``, ``target`` (IRIs), ``agent_label``,
+``target_label``, ``relation``, ``modality``, ``rule``, ``sentence`` (the evidence),
+``doc_title``, ``doc_date``, ``source``, ``date`` (the event's ``kg:date``, else its article's
+date, else empty) and ``dated_by`` (``event``, ``article`` or empty)."""
+
+
+class PathError(LookupError):
+    """A name that names no entity or several, or two entities no relations connect."""
 
 
 @dataclass(frozen=True)
@@ -49,9 +69,27 @@ class RelationRow:
     relation: str
     target_label: str
     count: int
-    evidence: list[dict[str, str]]
+    evidence: list[Event]
     agent: str  # IRI
     target: str  # IRI
+
+
+@dataclass(frozen=True)
+class Bloc:
+    """Entities on one side of the signed graph: tied by cooperation, or by common rivals."""
+
+    members: tuple[str, ...]  # IRIs, most central (PageRank) first
+    rivals: tuple[int, ...]  # indices, in the list blocs() returns, of the blocs it is hostile to
+    strains: tuple[tuple[str, str], ...]  # hostile ties between two members (against balance)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of an explained path and every relation, either way, that makes it."""
+
+    start: str  # IRI of the entity the step leaves
+    end: str  # IRI of the entity it reaches
+    relations: tuple[RelationRow, ...]  # best attested first
 
 
 def local_name(term: Node) -> str:
@@ -73,13 +111,13 @@ def entity_graph(g: Graph) -> nx.MultiDiGraph:
     """The entities of ``g`` and the direct relations between them, with evidence.
 
     One node per entity (key: the IRI string; attributes ``label`` — the Japanese label,
-    else the English one, else the IRI tail —, ``label_en``, ``kind`` and ``iri``), also
-    for entities without relations.  One edge per direct triple
-    ``?a kg:signed|kg:visited|kg:supplied|kg:condemned ?b`` (key and attribute
-    ``relation``), whose ``evidence`` lists every event with that agent, relation and
-    target as ``{sentence, doc_title, doc_date, source, modality, rule}`` and whose
-    ``weight`` is the number of those mentions.  ``G.graph["documents"]`` is the number
-    of ``kg:Document`` nodes.
+    else the English one, else the IRI tail —, ``label_en``, ``kind``, ``iri`` and ``names``,
+    every label and alias), also for entities without relations.  One edge per direct
+    triple ``?a kg:signed|kg:visited|kg:supplied|kg:condemned ?b`` (key and attribute
+    ``relation``), whose ``evidence`` lists every event (an :data:`Event` dict) with that
+    agent, relation and target, and whose ``weight`` is the number of those mentions.
+    ``G.graph["documents"]`` is the number of ``kg:Document`` nodes and ``G.graph["events"]``
+    lists every event of any modality, also those no direct triple asserts.
 
     Examples
     --------
@@ -93,15 +131,17 @@ def entity_graph(g: Graph) -> nx.MultiDiGraph:
     >>> _ = g.add((putin, KG.visited, nk))
     >>> event = event_iri("doc1", 0)
     >>> for p, o in [(RDF.type, KG.Event), (KG.relation, KG.visited), (KG.agent, putin),
-    ...              (KG.target, nk), (KG.evidence, Literal("プーチン氏が北朝鮮を訪問した。"))]:
+    ...              (KG.target, nk), (KG.evidence, Literal("プーチン氏が北朝鮮を訪問した。")),
+    ...              (KG.date, Literal("2024-06-19"))]:
     ...     _ = g.add((event, p, o))
     >>> G = entity_graph(g)
     >>> G.nodes[str(putin)]["label"], G.nodes[str(nk)]["label"], G.nodes[str(nk)]["kind"]
     ('プーチン', 'North_Korea', 'State')
     >>> [(d["relation"], d["weight"], d["evidence"][0]["sentence"]) for *_, d in G.edges(data=True)]
     [('visited', 1, 'プーチン氏が北朝鮮を訪問した。')]
+    >>> [(e["agent_label"], e["relation"], e["date"]) for e in G.graph["events"]]
+    [('プーチン', 'visited', '2024-06-19')]
     """
-    evidence = _evidence_index(g)
     G = nx.MultiDiGraph()
     G.graph["documents"] = len(set(g.subjects(RDF.type, KG.Document)))
     triples = sorted(
@@ -117,8 +157,12 @@ def entity_graph(g: Graph) -> nx.MultiDiGraph:
     entities.update(node for agent, _, target in triples for node in (agent, target))
     for entity in sorted(entities, key=str):
         G.add_node(str(entity), **_entity_attributes(g, entity))
+    G.graph["events"] = _events(g)
+    evidence: dict[tuple[str, str, str], list[Event]] = defaultdict(list)
+    for event in G.graph["events"]:
+        evidence[(event["agent"], event["relation"], event["target"])].append(event)
     for agent, relation, target in triples:
-        mentions = evidence.get((agent, relation, target), [])
+        mentions = evidence.get((str(agent), relation, str(target)), [])
         G.add_edge(
             str(agent),
             str(target),
@@ -242,11 +286,243 @@ def relation_table(g: Graph | nx.MultiDiGraph) -> list[RelationRow]:
     )
 
 
+def communities(G: nx.MultiDiGraph, *, seed: int = 0) -> list[list[str]]:
+    """Groups of entities more tied to each other than to the rest (Louvain, seeded).
+
+    Runs :func:`networkx.community.louvain_communities` on the undirected graph whose edge
+    weights are the evidence counts; entities without relations belong to no community.
+    Largest community first; members most central (PageRank) first.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edges_from([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y"), ("y", "z"),
+    ...                       ("z", "x"), ("c", "x")], weight=1)
+    >>> G.add_node("lonely")
+    >>> communities(G)  # c → x passes rank to x's side
+    [['x', 'y', 'z'], ['c', 'b', 'a']]
+    >>> communities(nx.MultiDiGraph())
+    []
+    """
+    U = _undirected_weighted(G)
+    if U.number_of_edges() == 0:
+        return []
+    found = nx.community.louvain_communities(U, weight="weight", seed=seed)
+    return _ranked_groups(G, found)
+
+
+def modularity(G: nx.MultiDiGraph, groups: list[list[str]]) -> float:
+    """How well ``groups`` split the related entities: near 0 weak, above 0.3 clear.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edges_from([("a", "b"), ("x", "y")], weight=1)
+    >>> modularity(G, [["a", "b"], ["x", "y"]]), modularity(G, [])
+    (0.5, 0.0)
+    """
+    U = _undirected_weighted(G)
+    if U.number_of_edges() == 0 or not groups:
+        return 0.0
+    covered = [set(group) & set(U) for group in groups]
+    rest = set(U) - set().union(*covered)
+    parts = [part for part in [*covered, rest] if part]
+    return float(nx.community.modularity(U, parts, weight="weight"))
+
+
+def signed_graph(G: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected signed view: cooperative (signed, visited, supplied) against hostile.
+
+    One edge per pair of related entities with ``cooperative`` and ``hostile`` mention
+    counts (each relation counts its evidence, at least once) and ``sign``: ``1`` when
+    cooperation outweighs hostility, ``-1`` when hostility does, ``0`` for a tie.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("jp", "kp", key="condemned", relation="condemned", weight=2)
+    >>> _ = G.add_edge("ru", "kp", key="visited", relation="visited", weight=1)
+    >>> S = signed_graph(G)
+    >>> S.edges["jp", "kp"]["sign"], S.edges["kp", "ru"]["sign"], S.edges["jp", "kp"]["hostile"]
+    (-1, 1, 2)
+    """
+    S = nx.Graph()
+    for agent, target, data in G.edges(data=True):
+        if agent == target:
+            continue
+        if not S.has_edge(agent, target):
+            S.add_edge(agent, target, cooperative=0, hostile=0)
+        relation = data.get("relation", "")
+        side = (
+            "hostile" if relation in HOSTILE else "cooperative" if relation in COOPERATIVE else ""
+        )
+        if side:
+            S.edges[agent, target][side] += max(1, data.get("weight", 1))
+    for _, _, data in S.edges(data=True):
+        balance = data["cooperative"] - data["hostile"]
+        data["sign"] = (balance > 0) - (balance < 0)
+    return S
+
+
+def blocs(G: nx.MultiDiGraph) -> list[Bloc]:
+    """The blocs the signed view implies: friends together, and the enemy of an enemy a friend.
+
+    Entities joined by cooperative ties form clusters.  Where the clusters' hostile ties can
+    be split two ways (a bipartite graph of clusters), the clusters on each side join one
+    bloc (structural balance); otherwise each cluster stays a bloc of its own.  Largest bloc
+    first; ``rivals`` are indices into the returned list.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> for agent, relation, target in [("ru", "signed", "treaty"), ("kp", "signed", "treaty"),
+    ...                                 ("us", "condemned", "treaty"), ("kr", "condemned", "kp")]:
+    ...     _ = G.add_edge(agent, target, key=relation, relation=relation, weight=1)
+    >>> [(sorted(b.members), b.rivals) for b in blocs(G)]
+    [(['kp', 'ru', 'treaty'], (1,)), (['kr', 'us'], (0,))]
+    """
+    S = signed_graph(G)
+    friends = nx.Graph()
+    friends.add_nodes_from(S)
+    friends.add_edges_from((u, v) for u, v, sign in S.edges(data="sign") if sign > 0)
+    clusters = list(nx.connected_components(friends))
+    cluster_of = {node: index for index, members in enumerate(clusters) for node in members}
+    rivalry = nx.Graph()
+    rivalry.add_nodes_from(range(len(clusters)))
+    rivalry.add_edges_from(
+        (cluster_of[u], cluster_of[v]) for u, v, sign in S.edges(data="sign") if sign < 0
+    )
+    rivalry.remove_edges_from(nx.selfloop_edges(rivalry))
+    merged = [
+        set().union(*(clusters[index] for index in side))
+        for part in nx.connected_components(rivalry)
+        for side in _sides(rivalry.subgraph(part))
+    ]
+    return _with_rivals(S, _ranked_groups(G, merged))
+
+
+def _sides(rivalry: nx.Graph) -> list[set[int]]:
+    """The two camps of a connected rivalry graph, or each cluster alone if no split holds."""
+    if len(rivalry) > 1 and nx.is_bipartite(rivalry):
+        return list(nx.bipartite.sets(rivalry))
+    return [{index} for index in rivalry]
+
+
+def find_entity(G: nx.MultiDiGraph, name: str) -> str:
+    """The IRI of the one entity called ``name`` (label or alias, Japanese or English).
+
+    Matching ignores case and width (NFKC); a name that is part of exactly one entity's
+    names also counts.  :class:`PathError` says when nothing or several entities match and
+    lists the candidates.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("ent/Putin", label="プーチン", names=["プーチン", "Vladimir Putin"])
+    >>> G.add_node("ent/Kim", label="金正恩", names=["金正恩", "Kim Jong Un"])
+    >>> G.add_node("ent/KimIlSung", label="金日成", names=["金日成"])
+    >>> find_entity(G, "VLADIMIR putin"), find_entity(G, "ＰＵＴＩＮ"), find_entity(G, "正恩")
+    ('ent/Putin', 'ent/Putin', 'ent/Kim')
+    >>> find_entity(G, "金")
+    Traceback (most recent call last):
+    ...
+    kg.analyze.PathError: '金' matches 2 entities: 金日成 (KimIlSung), 金正恩 (Kim)
+    >>> find_entity(G, "プーチソ")
+    Traceback (most recent call last):
+    ...
+    kg.analyze.PathError: no entity is called 'プーチソ'; did you mean: プーチン?
+    """
+    wanted = _fold(name)
+    known = {
+        node: {_fold(alias) for alias in [*(aliases or ()), local_name(node)]}
+        for node, aliases in G.nodes(data="names")
+    }
+    found = sorted(node for node, folded in known.items() if wanted in folded)
+    if not found and wanted:
+        found = sorted(node for node, folded in known.items() if any(wanted in f for f in folded))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        found.sort(key=lambda node: (_node_label(G, node), node))
+        shown = ", ".join(f"{_node_label(G, n)} ({local_name(n)})" for n in found[:8])
+        more = f" and {len(found) - 8} more" if len(found) > 8 else ""
+        raise PathError(f"'{name}' matches {len(found)} entities: {shown}{more}")
+    every_name = sorted({alias for _, aliases in G.nodes(data="names") for alias in aliases or ()})
+    close = difflib.get_close_matches(name, every_name, n=5, cutoff=0.5)
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    raise PathError(f"no entity is called '{name}'{hint}")
+
+
+def explained_path(G: nx.MultiDiGraph, start: str, end: str) -> list[Hop]:
+    """The shortest chain of relations from ``start`` to ``end`` (IRIs), each hop explained.
+
+    Direction is ignored (a visit ties the visitor and the visited either way); among
+    equally short chains the best attested wins.  Each :class:`Hop` carries every relation
+    between its two entities with the evidence.  :class:`PathError` when none connects them.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from([("putin", {"label": "プーチン"}), ("kp", {"label": "北朝鮮"}),
+    ...                   ("treaty", {"label": "条約"}), ("kim", {"label": "金正恩"})])
+    >>> _ = G.add_edge("putin", "kp", key="visited", relation="visited", weight=2, evidence=[])
+    >>> _ = G.add_edge("putin", "treaty", key="signed", relation="signed", weight=1, evidence=[])
+    >>> _ = G.add_edge("kim", "treaty", key="signed", relation="signed", weight=1, evidence=[])
+    >>> for hop in explained_path(G, "kp", "kim"):
+    ...     print(*[(r.agent_label, r.relation, r.target_label) for r in hop.relations])
+    ('プーチン', 'visited', '北朝鮮')
+    ('プーチン', 'signed', '条約')
+    ('金正恩', 'signed', '条約')
+    >>> G.add_node("lonely", label="孤立")
+    >>> explained_path(G, "kp", "lonely")
+    Traceback (most recent call last):
+    ...
+    kg.analyze.PathError: no chain of relations links 北朝鮮 and 孤立
+    """
+    if start == end:
+        return []
+    U = _undirected_weighted(G)
+    penalty = 1.0 / (len(G) + 1)  # < 1 over any path: fewer hops always win
+    for _, _, data in U.edges(data=True):
+        data["cost"] = 1.0 + penalty / (1 + data["weight"])
+    try:
+        nodes = nx.shortest_path(U, start, end, weight="cost")
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        raise PathError(
+            f"no chain of relations links {_node_label(G, start)} and {_node_label(G, end)}"
+        ) from None
+    between: dict[frozenset[str], list[RelationRow]] = defaultdict(list)
+    for row in relation_table(G):
+        between[frozenset((row.agent, row.target))].append(row)
+    return [
+        Hop(a, b, tuple(sorted(between[frozenset((a, b))], key=lambda r: -r.count)))
+        for a, b in pairwise(nodes)
+    ]
+
+
+def timeline(G: nx.MultiDiGraph) -> list[Event]:
+    """Every event of the entity graph (any modality) by date, earliest first; undated last.
+
+    The date is the event's own ``kg:date`` (a day or a month), else its article's date.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(events=[
+    ...     {"date": "2024-06-19", "sentence": "b", "doc_title": "t"},
+    ...     {"date": "", "sentence": "c", "doc_title": "t"},
+    ...     {"date": "2023-10", "sentence": "a", "doc_title": "t"}])
+    >>> [e["sentence"] for e in timeline(G)]
+    ['a', 'b', 'c']
+    """
+    events = G.graph.get("events", [])
+    return sorted(events, key=lambda e: (not e["date"], e["date"], e["doc_title"], e["sentence"]))
+
+
 def _node_label(G: nx.MultiDiGraph, node: str) -> str:
     return G.nodes[node].get("label") or local_name(node)
 
 
-def _entity_attributes(g: Graph, entity: Node) -> dict[str, str | None]:
+def _entity_attributes(g: Graph, entity: Node) -> dict[str, str | list[str] | None]:
     labels = [*g.objects(entity, RDFS.label), *g.objects(entity, SKOS.prefLabel)]
     by_language: dict[str | None, list[str]] = defaultdict(list)
     for label in labels:
@@ -256,26 +532,41 @@ def _entity_attributes(g: Graph, entity: Node) -> dict[str, str | None]:
     label_en = min(by_language["en"], default=None)
     untagged = min(by_language[None], default=None)
     kinds = [kind for cls, kind in ENTITY_CLASSES.items() if (entity, RDF.type, cls) in g]
+    aliases = [str(alias) for alias in g.objects(entity, SKOS.altLabel)]
     return {
         "label": label_ja or label_en or untagged or local_name(entity),
         "label_en": label_en,
         "kind": kinds[0] if kinds else UNTYPED_KIND,
         "iri": str(entity),
+        "names": sorted({*map(str, labels), *aliases}),
     }
 
 
-def _evidence_index(g: Graph) -> dict[tuple[Node, str, Node], list[dict[str, str]]]:
-    """Evidence dicts of every event, keyed by (agent, relation name, target)."""
-    index: dict[tuple[Node, str, Node], list[dict[str, str]]] = defaultdict(list)
+def _events(g: Graph) -> list[Event]:
+    """Every event with an agent, a relation and a target, ordered by article date."""
+    labels: dict[Node, str] = {}
+
+    def label(entity: Node) -> str:
+        if entity not in labels:
+            labels[entity] = str(_entity_attributes(g, entity)["label"])
+        return labels[entity]
+
+    events = []
     for event in g.subjects(RDF.type, KG.Event):
         agent, target = g.value(event, KG.agent), g.value(event, KG.target)
         relation = g.value(event, KG.relation)
         if agent is None or target is None or relation is None:
             continue
-        index[(agent, local_name(relation), target)].append(_evidence(g, event))
-    for mentions in index.values():
-        mentions.sort(key=lambda e: (e["doc_date"], e["doc_title"], e["sentence"]))
-    return index
+        record = {
+            "event": str(event),
+            "agent": str(agent),
+            "agent_label": label(agent),
+            "relation": local_name(relation),
+            "target": str(target),
+            "target_label": label(target),
+        }
+        events.append(record | _evidence(g, event))
+    return sorted(events, key=lambda e: (e["doc_date"], e["doc_title"], e["sentence"], e["event"]))
 
 
 def _evidence(g: Graph, event: Node) -> dict[str, str]:
@@ -286,14 +577,64 @@ def _evidence(g: Graph, event: Node) -> dict[str, str]:
         value = g.value(document, prop) if document is not None else None
         return "" if value is None else str(value)
 
+    own_date = str(g.value(event, KG.date) or "")
+    doc_date = of_document(DCTERMS.date)
     return {
         "sentence": str(g.value(event, KG.evidence) or ""),
         "doc_title": of_document(DCTERMS.title),
-        "doc_date": of_document(DCTERMS.date),
+        "doc_date": doc_date,
         "source": of_document(DCTERMS.source),
         "modality": local_name(modality) if modality is not None else "",
         "rule": str(g.value(event, KG.rule) or ""),
+        "date": own_date or doc_date,
+        "dated_by": "event" if own_date else "article" if doc_date else "",
     }
+
+
+def _undirected_weighted(G: nx.MultiDiGraph) -> nx.Graph:
+    """Related entities only; a pair's weight sums its relations' evidence (each at least 1)."""
+    U = nx.Graph()
+    for u, v, weight in G.edges(data="weight", default=1):
+        if u == v:
+            continue
+        previous = U.edges[u, v]["weight"] if U.has_edge(u, v) else 0
+        U.add_edge(u, v, weight=previous + max(1, weight))
+    return U
+
+
+def _ranked_groups(G: nx.MultiDiGraph, groups: list[set[str]]) -> list[list[str]]:
+    """Each group most central first; the largest group first, then the most central."""
+    rank = _pagerank(_weighted_digraph(G))
+
+    def order(node: str) -> tuple[float, str, str]:
+        return (-round(rank[node], 12), _node_label(G, node), node)
+
+    ranked = [sorted(group, key=order) for group in groups if group]
+    return sorted(ranked, key=lambda members: (-len(members), order(members[0])))
+
+
+def _with_rivals(S: nx.Graph, groups: list[list[str]]) -> list[Bloc]:
+    group_of = {node: index for index, members in enumerate(groups) for node in members}
+    rivals: dict[int, set[int]] = defaultdict(set)
+    strains: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for u, v, sign in S.edges(data="sign"):
+        if sign >= 0:
+            continue
+        a, b = group_of[u], group_of[v]
+        if a == b:
+            strains[a].append(tuple(sorted((u, v))))
+        else:
+            rivals[a].add(b)
+            rivals[b].add(a)
+    return [
+        Bloc(tuple(members), tuple(sorted(rivals[index])), tuple(sorted(strains[index])))
+        for index, members in enumerate(groups)
+    ]
+
+
+def _fold(name: str) -> str:
+    """A name as matching sees it: NFKC, case-folded, single spaces."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
 
 
 def _weighted_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:

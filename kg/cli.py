@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -42,23 +43,83 @@ def _progress_factory(progress: Progress):
 @app.command()
 def build(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Article files or folders (default: seeds/).")
+        list[Path] | None,
+        typer.Argument(
+            help="Article files or folders, searched recursively (default: seeds/). "
+            "Formats: .txt .md .html .htm (one article each), .jsonl .csv (one a row)."
+        ),
     ] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out"),
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j",
+            "--jobs",
+            min=1,
+            help="Parse with up to N processes (default: one per core). Small builds use fewer.",
+        ),
+    ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache",
+            metavar="DIR",
+            help="Cache folder for parses and facts (default: .kg-cache/ beside the output "
+            "folder). Safe to delete.",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Any bad input is fatal (default: skip it and go on)."),
+    ] = False,
+    text_field: Annotated[
+        str,
+        typer.Option(
+            "--text-field", metavar="NAME", help="The text key/column of .jsonl and .csv files."
+        ),
+    ] = "text",
+    max_size: Annotated[
+        float,
+        typer.Option(
+            "--max-size",
+            metavar="MB",
+            min=0.001,
+            help="Skip one-article files (.txt, .md, .html) larger than this; .jsonl and "
+            ".csv files are streamed whatever their size.",
+        ),
+    ] = 5.0,
 ) -> None:
     """Build the graph: writes DIR/graph.ttl, DIR/graph.html and DIR/report.md.
+
+    Bad inputs (missing, empty, binary, undecodable, no Japanese, too large) are skipped
+    with one line each; the build fails only when nothing could be built (or with
+    --strict). Unchanged articles are neither parsed nor extracted again (see --cache).
 
     Examples:
 
       kg build                      # the sample articles in seeds/
 
       kg build news/ extra.txt -o build/
+
+      kg build archive.jsonl --text-field body -j 4
+
+      kg build scraped/ --no-cache --strict
     """
-    from kg.load import LoadError
+    from kg.cache import default_cache_dir
+    from kg.load import MEGABYTE, LoadError, LoadOptions
     from kg.nlp import ModelMissingError
-    from kg.pipeline import run
+    from kg.pipeline import BuildError, BuildOptions, run
 
     sources = paths or [Path("seeds")]
+    options = BuildOptions(
+        jobs=jobs,
+        cache_dir=None if no_cache else (cache or default_cache_dir(output)),
+        strict=strict,
+        load=LoadOptions(text_field=text_field, max_bytes=int(max_size * MEGABYTE)),
+    )
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -68,14 +129,37 @@ def build(
     )
     try:
         with Progress(*columns, console=err, transient=True) as progress:
-            result = run(sources, output, progress_factory=_progress_factory(progress))
+            result = run(
+                sources, output, progress_factory=_progress_factory(progress), options=options
+            )
+    except BuildError as problem:
+        label = "[bold red]error:[/]" if strict else "[yellow]skipped:[/]"
+        for message in problem.problems:
+            err.print(f"{label} {escape(message)}", highlight=False, soft_wrap=True)
+        raise fail(str(problem)) from None
     except (LoadError, ModelMissingError) as problem:
         raise fail(str(problem)) from None
     except OSError as problem:
         raise fail(f"{problem.filename or output}: {problem.strerror or problem}") from None
+    except Exception as problem:  # a bug: one line for the user, the traceback on demand
+        if os.environ.get("KG_DEBUG"):
+            raise
+        raise fail(
+            f"build failed: {type(problem).__name__}: {problem} (KG_DEBUG=1 shows the traceback)"
+        ) from None
     for message in result.problems:
         err.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    for message in result.notes:
+        err.print(f"[yellow]note:[/] {escape(message)}", highlight=False, soft_wrap=True)
     _summary(result, output)
+    texts = result.parsed + result.reextracted + result.reused
+    out.print(
+        f"{texts} distinct texts: {result.parsed} parsed with {result.processes} "
+        f"process{'es' if result.processes > 1 else ''}, {result.reextracted} re-extracted "
+        f"from cached parses, {result.reused} unchanged"
+        + ("" if options.cache_dir else " (no cache)"),
+        highlight=False,
+    )
 
 
 def _summary(result, output: Path) -> None:
@@ -119,6 +203,9 @@ def eval_(
     try:
         facts = ev.read_gold(gold, include_implied)
         built = rdflib.Graph().parse(graph_file(graph), format="turtle")
+    except SyntaxError as problem:  # rdflib's Turtle parser
+        detail = " ".join(str(problem).split())[:200]
+        raise fail(f"{graph}: not a readable Turtle graph ({detail})") from None
     except (OSError, ValueError, QueryError) as problem:
         raise fail(str(problem)) from None
     result = ev.evaluate(facts, ev.predicted_facts(built))

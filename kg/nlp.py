@@ -4,17 +4,28 @@ Texts are parsed paragraph by paragraph: Japanese news sentences never cross a l
 break, Sudachi refuses inputs over ~49 KB, and short units batch well in
 ``nlp.pipe``.  Each unit carries the character offset of its first character in the
 article, so every token maps back to the cleaned text.
+
+Parses are kept as spaCy ``DocBin`` bytes (:func:`docs_to_bytes`), which hold everything
+extraction reads: tokens, tags, POS, lemmas, morphology, heads and dependency labels,
+sentence starts, entities and GiNZA's bunsetu data (``Doc.user_data``).
+:func:`worker_pool` starts processes that each load GiNZA once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
+from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 
 MODEL = "ja_ginza"
 # What kg reads: tokens, tags and lemmas (tokenizer + morphologizer), the dependency
@@ -74,10 +85,30 @@ def load_nlp(model: str = MODEL) -> Language:
     return nlp
 
 
+# Packages whose version changes what a parse gives (the model, its dictionary, spaCy).
+PARSE_PACKAGES = ("spacy", "ginza", "sudachipy", "sudachidict_core")
+
+
+@cache
 def model_version(model: str = MODEL) -> str:
-    """Name and version of the model, for caches and provenance."""
-    nlp = load_nlp(model)
-    return f"{nlp.meta.get('name', model)}-{nlp.meta.get('version', '?')}"
+    """The model, the packages that shape its parses and kg's parse settings, as one string.
+
+    For cache keys and provenance.  It reads package metadata and this file's digest (the
+    sentence-bounds component and the unit splitting live here) and never loads the model.
+    """
+    try:
+        parts = [f"{model}-{metadata.version(model)}"]
+    except metadata.PackageNotFoundError as err:
+        raise ModelMissingError(
+            f"the GiNZA model '{model}' is not installed (pip install ja-ginza)"
+        ) from err
+    for package in PARSE_PACKAGES:
+        try:
+            parts.append(f"{package}-{metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package}-none")
+    parts.append("kg.nlp-" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12])
+    return " ".join(parts)
 
 
 def units(doc_id: str, text: str) -> Iterator[Unit]:
@@ -112,3 +143,41 @@ def parse(items: Iterable[Unit], *, batch_size: int = 64) -> Iterator[tuple[Doc,
     nlp = load_nlp()
     pairs = ((unit.text, unit) for unit in items)
     yield from nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
+
+
+def docs_to_bytes(docs: Iterable[Doc]) -> bytes:
+    """Parsed docs as one DocBin, with everything extraction reads (user data included)."""
+    return DocBin(store_user_data=True, docs=docs).to_bytes()
+
+
+def docs_from_bytes(data: bytes) -> list[Doc]:
+    """The docs of :func:`docs_to_bytes`, on GiNZA's vocabulary; raises on corrupt bytes."""
+    return list(DocBin(store_user_data=True).from_bytes(data).get_docs(load_nlp().vocab))
+
+
+@contextmanager
+def worker_pool(
+    processes: int, initializer: Callable[[], None] | None = None
+) -> Iterator[ProcessPoolExecutor]:
+    """``processes`` worker processes, each of which loads GiNZA once before its first task.
+
+    Workers are spawned, not forked: the parent may run threads (a progress bar), and a
+    fork copies their locks in whatever state they are.  ``initializer`` runs after GiNZA
+    is loaded (a module-level function, so that it can be sent to the workers).
+    """
+    pool = ProcessPoolExecutor(
+        processes,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(initializer,),
+    )
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(initializer: Callable[[], None] | None) -> None:
+    load_nlp()
+    if initializer is not None:
+        initializer()

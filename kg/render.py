@@ -6,11 +6,17 @@ tom-select and bootstrap from CDNs whatever ``cdn_resources`` says; ``kg/templat
 instead inlines the vis-network JS and CSS that the installed pyvis package ships, so the
 page works offline and references no URL.
 
+The page: nodes colored by class (a legend that doubles as a class filter) and sized by
+PageRank; edges labeled, colored by relation (a second filter) and wider with more evidence;
+a time filter over the events' dates that hides relations without a mention in the window;
+hover boxes with the evidence; a side panel that lists every event of a clicked entity or
+relation.  The events (:func:`kg.analyze.timeline`) and their dates travel in the page's data.
+
 Article text is untrusted.  All data reaches the page as one JSON document in a
 ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` written as ``\\u003c``
-etc., so no sentence can close the script; the page builds hover text as DOM elements through
-``textContent`` (vis-network accepts an element as ``title``), never ``innerHTML``; and the
-title, counts and legend are autoescaped by Jinja2.
+etc., so no sentence can close the script; the page builds hover text and the side panel as
+DOM elements through ``textContent`` (vis-network accepts an element as ``title``), never
+``innerHTML``; and the title, counts and legend are autoescaped by Jinja2.
 """
 
 from __future__ import annotations
@@ -28,9 +34,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from pyvis.network import Network
 
-from kg.analyze import UNTYPED_KIND, centrality
+from kg.analyze import UNTYPED_KIND, Event, centrality, timeline
 from kg.files import write_text_atomic
-from kg.model import ENTITY_KINDS
+from kg.model import RELATIONS
 
 TEMPLATES = Path(__file__).with_name("templates")
 VIS_NETWORK = "templates/lib/vis-9.1.2"  # inside the pyvis package
@@ -43,6 +49,7 @@ KIND_COLORS = {
     "Place": "#76b7b2",
 }
 UNTYPED_COLOR = "#bab0ac"
+NODE_FONT = {"size": 16, "background": "rgba(255, 255, 255, 0.8)"}
 RELATION_COLORS = {
     "signed": "#2f7d32",
     "visited": "#1f5f99",
@@ -50,6 +57,21 @@ RELATION_COLORS = {
     "condemned": "#d62728",
 }
 MAX_TOOLTIP_EVIDENCE = 8
+LAYOUT_SEED = 7  # the same graph is laid out the same way on every load
+PAGE_EVENT_FIELDS = (
+    "agent",
+    "agent_label",
+    "relation",
+    "target",
+    "target_label",
+    "modality",
+    "sentence",
+    "doc_title",
+    "doc_date",
+    "source",
+    "date",
+    "dated_by",
+)
 
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -75,7 +97,10 @@ def render_html(
     with more evidence; hovering shows the evidence sentences with article titles and dates.
     The page shows ``title``, the counts of entities, relations, mentions and documents
     (``documents`` defaults to ``G.graph["documents"]``, else the articles cited as
-    evidence), and ``built``.  The layout is stabilised once, then physics is switched off.
+    evidence), and ``built``.  Filters by class, relation and date range hide what is not
+    wanted; clicking an entity or a relation lists its events (``G.graph["events"]``, see
+    :func:`kg.analyze.entity_graph`) with their evidence.  The layout is stabilised once,
+    then physics is switched off.
 
     Examples
     --------
@@ -98,14 +123,22 @@ def render_html(
     pagerank = _pagerank_of(G)
     network = _network(G, pagerank)
     nodes, edges, _heading, _height, _width, options = network.get_network_data()
-    payload = {"nodes": nodes, "edges": edges, "options": json.loads(options)}
+    events = [{field: event.get(field, "") for field in PAGE_EVENT_FIELDS} for event in timeline(G)]
+    payload = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options) | {"layout": {"randomSeed": LAYOUT_SEED}},
+        "events": events,
+        "dates": sorted({event["date"] for event in events if event["date"]}),
+    }
     template = _environment().get_template("graph.html")
     page = template.render(
         title=title,
         built=built,
         counts=_counts(G, documents),
-        kinds=[*KIND_COLORS.items(), *_untyped_legend(G)],
-        relations=list(RELATION_COLORS.items()),
+        kinds=_class_legend(G),
+        relations=_relation_legend(G),
+        unrelated=sum(1 for node in G if G.degree(node) == 0),
         vis_css=Markup(_inline(_vis_asset("vis-network.css"), "style")),
         vis_js=Markup(_inline(_vis_asset("vis-network.min.js"), "script")),
         graph_json=Markup(embed_json(payload)),
@@ -129,10 +162,21 @@ def embed_json(value: Any) -> str:
 
 def _network(G: nx.MultiDiGraph, pagerank: dict[str, float]) -> Network:
     network = Network(directed=True, height="100%", width="100%")
+    # Long Japanese labels need room: strong repulsion, long springs, no overlaps.
+    network.barnes_hut(
+        gravity=-10000, central_gravity=0.3, spring_length=150, spring_strength=0.04, overlap=1
+    )
     network.toggle_physics(True)
     network.toggle_stabilization(True)
     network.options.interaction.hover = True
     network.options.interaction.tooltipDelay = 150
+    _add_nodes(network, G, pagerank)
+    _add_edges(network, G)
+    return network
+
+
+def _add_nodes(network: Network, G: nx.MultiDiGraph, pagerank: dict[str, float]) -> None:
+    """One vis node per entity; ``kg…`` fields carry what the page's filters and panel use."""
     top = max(pagerank.values(), default=0.0) or 1.0
     for node, attributes in G.nodes(data=True):
         kind = attributes.get("kind", UNTYPED_KIND)
@@ -140,9 +184,20 @@ def _network(G: nx.MultiDiGraph, pagerank: dict[str, float]) -> Network:
             node,
             label=_label(G, node),
             color=KIND_COLORS.get(kind, UNTYPED_COLOR),
-            size=round(10 + 40 * pagerank.get(node, 0.0) / top, 2),
+            size=round(10 + 26 * pagerank.get(node, 0.0) / top, 2),
+            font=NODE_FONT,
             tooltip=_node_tooltip(G, node, pagerank.get(node, 0.0)),
+            kgKind=kind if kind in KIND_COLORS else UNTYPED_KIND,
+            kgLabelEn=attributes.get("label_en") or "",
+            kgPagerank=round(pagerank.get(node, 0.0), 6),
+            kgDegree=G.degree(node),
+            # Unrelated entities take no part in the layout; the page parks them in a grid.
+            physics=G.degree(node) > 0,
         )
+
+
+def _add_edges(network: Network, G: nx.MultiDiGraph) -> None:
+    """One vis edge per relation, with its relation and its mentions' dates for the filters."""
     parallel = Counter(frozenset((u, v)) for u, v in G.edges())
     seen: Counter[frozenset[str]] = Counter()
     for index, (agent, target, data) in enumerate(G.edges(data=True)):
@@ -163,11 +218,12 @@ def _network(G: nx.MultiDiGraph, pagerank: dict[str, float]) -> Network:
             label=relation,
             color=RELATION_COLORS.get(relation, UNTYPED_COLOR),
             width=round(1 + 2 * math.log2(1 + data.get("weight", 0)), 2),
-            font={"align": "middle", "size": 11},
+            font={"size": 12, "strokeWidth": 3},
             tooltip=_edge_tooltip(G, agent, target, data),
+            kgRelation=relation,
+            kgDates=[e.get("date", "") for e in data.get("evidence", [])],
             **options,
         )
-    return network
 
 
 def _pagerank_of(G: nx.MultiDiGraph) -> dict[str, float]:
@@ -215,10 +271,12 @@ def _tooltip(heading: str, lines: list[str], items: list[dict[str, str]]) -> dic
     return {"heading": heading, "lines": lines, "items": shown, "more": len(items) - len(shown)}
 
 
-def _citation(evidence: dict[str, str], *, detail: bool = False) -> str:
+def _citation(evidence: Event, *, detail: bool = False) -> str:
     title = evidence.get("doc_title") or evidence.get("source") or "untitled"
     date = evidence.get("doc_date")
     cited = f"{title} ({date})" if date else title
+    if evidence.get("dated_by") == "event":
+        cited += f" · event {evidence['date']}"
     if detail:
         extras = [evidence.get("source"), evidence.get("modality"), evidence.get("rule")]
         cited = " · ".join([cited, *filter(None, extras)])
@@ -245,9 +303,22 @@ def _counts(G: nx.MultiDiGraph, documents: int | None) -> list[tuple[str, int]]:
     ]
 
 
-def _untyped_legend(G: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    kinds = {kind for _, kind in G.nodes(data="kind", default=UNTYPED_KIND)}
-    return [("other", UNTYPED_COLOR)] if kinds - set(ENTITY_KINDS) else []
+def _class_legend(G: nx.MultiDiGraph) -> list[tuple[str, str, int]]:
+    """(class, color, entities) for every class; untyped entities last, if any."""
+    kinds = Counter(
+        kind if kind in KIND_COLORS else UNTYPED_KIND
+        for _, kind in G.nodes(data="kind", default=UNTYPED_KIND)
+    )
+    legend = [(kind, color, kinds[kind]) for kind, color in KIND_COLORS.items()]
+    if kinds[UNTYPED_KIND]:
+        legend.append((UNTYPED_KIND, UNTYPED_COLOR, kinds[UNTYPED_KIND]))
+    return legend
+
+
+def _relation_legend(G: nx.MultiDiGraph) -> list[tuple[str, str, int]]:
+    """(relation, color, agent → target pairs) for every relation type."""
+    relations = Counter(relation for *_, relation in G.edges(data="relation", default=""))
+    return [(relation, RELATION_COLORS[relation], relations[relation]) for relation in RELATIONS]
 
 
 def _environment() -> Environment:

@@ -1,9 +1,10 @@
-"""``report.md``: what the graph holds, who is central, and the evidence for every relation.
+"""``report.md``: what the graph holds, who is central, how actors group, and the evidence.
 
-A reader of the finished rdflib graph and of the analysis in :mod:`kg.analyze`.  Article
-text is untrusted and goes through :func:`md_text` / :func:`md_cell`, which write ``&``, ``<``
-and ``>`` as HTML entities and backslash-escape Markdown syntax, so a sentence can neither
-break a table nor inject markup, whichever renderer shows the report.
+A reader of the finished rdflib graph and of the analysis in :mod:`kg.analyze` (centrality,
+communities, the blocs of the signed view, explained paths between rival blocs, a timeline).
+Article text is untrusted and goes through :func:`md_text` / :func:`md_cell`, which write
+``&``, ``<`` and ``>`` as HTML entities and backslash-escape Markdown syntax, so a sentence
+can neither break a table nor inject markup, whichever renderer shows the report.
 """
 
 from __future__ import annotations
@@ -17,7 +18,19 @@ import networkx as nx
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
-from kg.analyze import ActorScore, RelationRow, local_name, relation_table
+from kg.analyze import (
+    ActorScore,
+    Bloc,
+    Event,
+    RelationRow,
+    blocs,
+    communities,
+    explained_path,
+    local_name,
+    modularity,
+    relation_table,
+    timeline,
+)
 from kg.files import write_text_atomic
 from kg.model import ENTITY_KINDS, RELATIONS
 from kg.vocab import KG
@@ -65,8 +78,10 @@ def report_markdown(
     """The report as Markdown text.
 
     Sections: entity counts per class, relation counts per type, the documents, the ``top``
-    most central actors (``scores`` from :func:`kg.analyze.centrality`, in that order), and
-    every relation with its evidence sentences, article titles and dates.
+    most central actors (``scores`` from :func:`kg.analyze.centrality`, in that order), the
+    communities, the blocs of the signed view and the explained path between the most
+    central members of every two rival blocs, the timeline of events, and every relation
+    with its evidence sentences, article titles and dates.
 
     Examples
     --------
@@ -88,6 +103,9 @@ def report_markdown(
         _relation_counts(g, G),
         _documents(g),
         _central_actors(scores, top),
+        _communities(G),
+        *_blocs_and_paths(G),
+        _timeline(timeline(G)),
         _relations_with_evidence(relation_table(G)),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
@@ -196,6 +214,101 @@ def _central_actors(scores: list[ActorScore], top: int) -> list[str]:
     ]
     header = ["#", "Entity", "Class", "Degree", "PageRank", "Betweenness"]
     return [heading, "", *_table(header, rows, {0, 3, 4, 5})]
+
+
+def _label(G: nx.MultiDiGraph, node: str) -> str:
+    return str(G.nodes[node].get("label") or local_name(node))
+
+
+def _members(G: nx.MultiDiGraph, members: list[str] | tuple[str, ...]) -> str:
+    return "、".join(_label(G, member) for member in members)
+
+
+def _communities(G: nx.MultiDiGraph) -> list[str]:
+    groups = communities(G)
+    lines = ["## Communities", ""]
+    if not groups:
+        return [*lines, "No relations."]
+    lines += [
+        "Louvain on the relations, direction ignored and weighted by evidence; entities "
+        f"without relations are left out. Modularity {modularity(G, groups):.3f} "
+        "(near 0: a weak split; above 0.3: a clear one).",
+        "",
+    ]
+    rows = [[n, len(members), _members(G, members)] for n, members in enumerate(groups, 1)]
+    return [*lines, *_table(["#", "Size", "Members, most central first"], rows, {0, 1})]
+
+
+def _blocs_and_paths(G: nx.MultiDiGraph) -> list[list[str]]:
+    found = blocs(G)
+    lines = ["## Blocs", ""]
+    if not found:
+        return [[*lines, "No relations."]]
+    lines += [
+        "The signed view: signed, visited and supplied are cooperative ties, condemned is "
+        "hostile. Cooperating entities share a bloc, and so do the rivals of a common rival.",
+        "",
+    ]
+    rows = [
+        [
+            n,
+            _members(G, bloc.members),
+            ", ".join(str(rival + 1) for rival in bloc.rivals) or "none",
+            "; ".join(f"{_label(G, a)} × {_label(G, b)}" for a, b in bloc.strains) or "none",
+        ]
+        for n, bloc in enumerate(found, 1)
+    ]
+    header = ["Bloc", "Members, most central first", "Hostile to bloc", "Hostile ties inside"]
+    return [[*lines, *_table(header, rows, {0})], _rival_paths(G, found)]
+
+
+def _rival_paths(G: nx.MultiDiGraph, found: list[Bloc]) -> list[str]:
+    lines = ["## Paths between rival blocs"]
+    pairs = [(a, b) for a, bloc in enumerate(found) for b in bloc.rivals if a < b]
+    if not pairs:
+        return [*lines, "", "No rival blocs."]
+    for a, b in pairs:
+        start, end = found[a].members[0], found[b].members[0]
+        hops = explained_path(G, start, end)
+        lines += [
+            "",
+            f"**{md_text(_label(G, start))} → {md_text(_label(G, end))}** "
+            f"(bloc {a + 1} to bloc {b + 1}, {len(hops)} hop{'s' * (len(hops) != 1)})",
+            "",
+        ]
+        for number, hop in enumerate(hops, 1):
+            row = hop.relations[0]
+            mentions = f"{row.count} mention" + ("" if row.count == 1 else "s")
+            lines.append(
+                f"{number}. {md_text(row.agent_label)} —{md_text(row.relation)}→ "
+                f"{md_text(row.target_label)} ({mentions})"
+            )
+            if row.evidence:
+                lines.append("   " + _evidence_item(row.evidence[0]))
+    return lines
+
+
+def _timeline(events: list[Event]) -> list[str]:
+    lines = ["## Timeline", ""]
+    if not events:
+        return [*lines, "No events."]
+    lines += [
+        "Every event, of any modality, by its own date (kg:date); a date marked * is the "
+        "article's, for events the text does not date.",
+        "",
+    ]
+    rows = [
+        [
+            (event["date"] or "undated") + ("*" if event["dated_by"] == "article" else ""),
+            f"{event['agent_label']} —{event['relation']}→ {event['target_label']}",
+            event["modality"],
+            event["sentence"],
+            event["doc_title"] or event["source"],
+        ]
+        for event in events
+    ]
+    header = ["Date", "Event", "Modality", "Evidence", "Article"]
+    return [*lines, *_table(header, rows, set())]
 
 
 def _relations_with_evidence(rows: list[RelationRow]) -> list[str]:

@@ -75,3 +75,11 @@ def test_seed_negatives_never_become_facts(seeds_graph):
     from kg.evaluate import negative_violations
 
     assert negative_violations(seeds_graph, ROOT / "tests" / "gold" / "negatives.jsonl") == []
+
+
+def test_eval_on_a_broken_graph_is_one_clear_line(runner, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix x: <a> .\nthis is not turtle\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(GOLD), "-g", str(broken)])
+    assert result.exit_code == 1
+    assert "not a readable Turtle graph" in result.output and "Traceback" not in result.output

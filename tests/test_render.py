@@ -205,16 +205,112 @@ def test_physics_stabilizes_then_stops(page):
     )
 
 
-@pytest.mark.parametrize("kind", ["Person", "State", "Agreement", "Organization", "Place"])
-def test_legend_lists_every_class(page, kind):
-    legend = re.search(r'<ul id="kg-legend".*?</ul>', page, re.S).group()
-    assert re.search(rf"background: {KIND_COLORS[kind]}\"></span>{kind}</li>", legend)
+def legend(page: str, list_id: str) -> str:
+    match = re.search(rf'<ul id="{list_id}".*?</ul>', page, re.S)
+    assert match, f"no legend {list_id}"
+    return match.group()
 
 
-@pytest.mark.parametrize("relation", sorted(RELATION_COLORS))
-def test_legend_lists_every_relation(page, relation):
-    legend = re.search(r'<ul id="kg-legend".*?</ul>', page, re.S).group()
-    assert f'{RELATION_COLORS[relation]}"></span>{relation}</li>' in legend
+@pytest.mark.parametrize(
+    ("kind", "count"),
+    [("Person", 2), ("State", 1), ("Agreement", 1), ("Organization", 1), ("Place", 1)],
+)
+def test_class_legend_is_a_filter_with_colors_and_counts(page, kind, count):
+    assert re.search(
+        rf'<input type="checkbox" name="kind" value="{kind}" checked>'
+        rf'<span class="kg-swatch" style="background: {KIND_COLORS[kind]}"></span>'
+        rf'{kind}<span class="kg-n">{count}</span>',
+        legend(page, "kg-classes"),
+    )
+
+
+@pytest.mark.parametrize(("relation", "count"), [("signed", 2), ("visited", 1), ("condemned", 2)])
+def test_relation_legend_is_a_filter_with_colors_and_counts(page, relation, count):
+    assert re.search(
+        rf'<input type="checkbox" name="relation" value="{relation}" checked>'
+        rf'<span class="kg-line" style="background: {RELATION_COLORS[relation]}"></span>'
+        rf'{relation}<span class="kg-n">{count}</span>',
+        legend(page, "kg-relations"),
+    )
+
+
+def test_untyped_entities_get_their_own_legend_entry(tmp_path):
+    G = nx.MultiDiGraph()
+    G.add_node("x", label="x")  # no kind
+    G.add_node("y", label="y", kind="Person")
+    render_html(G, tmp_path / "graph.html", title="t", built="b")
+    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert 'value="Entity" checked>' in legend(page, "kg-classes")
+    nodes = {node["id"]: node for node in embedded_data(page)["nodes"]}
+    assert nodes["x"]["kgKind"] == "Entity"
+
+
+def test_unrelated_entities_are_counted_hidden_by_default_and_kept_out_of_the_layout(page):
+    assert re.search(
+        r'<input type="checkbox" id="kg-unrelated">entities without relations'
+        r'<span class="kg-n">1</span>',
+        page,
+    )
+    nodes = {node["id"]: node for node in embedded_data(page)["nodes"]}
+    assert nodes[str(PYONGYANG)]["kgDegree"] == 0
+    assert nodes[str(PYONGYANG)]["physics"] is False
+    assert nodes[str(NORTH_KOREA)]["physics"] is True
+
+
+def test_nodes_carry_what_the_filters_and_the_side_panel_need(page):
+    nodes = {node["id"]: node for node in embedded_data(page)["nodes"]}
+    kim = nodes[str(KIM)]
+    assert (kim["kgKind"], kim["kgDegree"]) == ("Person", 1)
+    assert 0 < kim["kgPagerank"] < 1
+
+
+def test_edges_carry_their_relation_and_mention_dates(page):
+    edges = embedded_data(page)["edges"]
+    visit = next(e for e in edges if e["from"] == str(PUTIN) and e["label"] == "visited")
+    assert visit["kgRelation"] == "visited"
+    assert visit["kgDates"] == ["2024-06-19", "2024-06-20", "2024-06-20"]
+
+
+def test_every_event_and_date_travel_with_the_page(page):
+    data = embedded_data(page)
+    assert len(data["events"]) == len(EVENTS)
+    assert data["dates"] == ["2024-06-19", "2024-06-20"]
+    first = data["events"][0]
+    assert set(first) == {
+        "agent",
+        "agent_label",
+        "relation",
+        "target",
+        "target_label",
+        "modality",
+        "sentence",
+        "doc_title",
+        "doc_date",
+        "source",
+        "date",
+        "dated_by",
+    }
+    assert first["date"] <= data["events"][-1]["date"]  # by date
+
+
+def test_event_dates_of_their_own_are_cited_in_hover_text(tmp_path):
+    g = build_graph()
+    event = event_iri("d1", 0)
+    g.add((event, KG.date, Literal("2024-06")))
+    render_html(entity_graph(g), tmp_path / "graph.html", title="t", built="b")
+    edges = embedded_data((tmp_path / "graph.html").read_text(encoding="utf-8"))["edges"]
+    visit = next(e for e in edges if e["from"] == str(PUTIN) and e["label"] == "visited")
+    metas = [item["meta"] for item in visit["tooltip"]["items"]]
+    assert metas[0].startswith("プーチン氏、訪朝 (2024-06-19) · event 2024-06")
+
+
+def test_layout_is_seeded(page):
+    assert isinstance(embedded_data(page)["options"]["layout"]["randomSeed"], int)
+
+
+def test_time_filter_and_side_panel_are_on_the_page(page):
+    for element_id in ("kg-from", "kg-to", "kg-undated", "kg-details", "kg-shown"):
+        assert f'id="{element_id}"' in page
 
 
 @pytest.mark.parametrize(

@@ -173,7 +173,64 @@ def test_relations_with_evidence(report, relation, pair, evidence):
 
 def test_relation_without_a_direct_triple_has_no_evidence_block(report):
     assert "### supplied" not in report
-    assert "ロシアが支援する可能性がある。" not in report
+    assert "ロシアが支援する可能性がある。" not in section(report, "Relations and evidence")
+    assert "ロシアが支援する可能性がある。" in section(report, "Timeline")  # an event all the same
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The body rows of the Markdown tables in ``text``, split into cells."""
+    rows = [line.strip("| ").split(" | ") for line in text.splitlines() if line.startswith("| ")]
+    return [
+        row for row in rows if not set(row[0]) <= set("-: #") and row[0] not in {"Bloc", "Date"}
+    ]
+
+
+def test_communities_section(report):
+    text = section(report, "Communities")
+    assert re.search(r"Modularity 0\.\d{3} ", text)
+    rows = table_rows(text)
+    members = {row[2] for row in rows}
+    assert members == {"北朝鮮、プーチン、日本", "包括的戦略パートナーシップ条約、金正恩"}
+    assert [row[1] for row in rows] == ["3", "2"]  # largest first
+
+
+def test_blocs_section(report):
+    rows = table_rows(section(report, "Blocs"))
+    assert rows == [
+        ["1", "北朝鮮、包括的戦略パートナーシップ条約、プーチン、金正恩", "2", "none"],
+        ["2", "日本", "1", "none"],  # it condemned North Korea
+    ]
+
+
+def test_paths_between_rival_blocs(report):
+    text = section(report, "Paths between rival blocs")
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines == [
+        "**北朝鮮 → 日本** (bloc 1 to bloc 2, 1 hop)",
+        "1. 日本 —condemned→ 北朝鮮 (1 mention)",
+        "   - 日本政府は北朝鮮を非難した。 — *日本政府が非難*, 2024-06-21",
+    ]
+
+
+def test_timeline_section_lists_every_event_by_date_escaped(report):
+    rows = table_rows(section(report, "Timeline"))
+    assert [row[0] for row in rows] == ["2024-06-19\\*"] + ["2024-06-20\\*"] * 3 + [
+        "2024-06-21\\*"
+    ] * 2
+    assert rows[1][1:4] == [
+        "金正恩 —signed→ 包括的戦略パートナーシップ条約",
+        "asserted",
+        "&lt;img src=x onerror=alert(1)&gt;金正恩氏も署名。",
+    ]
+    assert rows[1][4] == "露朝が署名 \\| 速報<br>第2報"
+    assert [row[2] for row in rows].count("hypothetical") == 1
+
+
+def test_graph_without_hostility_has_no_rival_paths(graph):
+    graph.remove((None, KG.condemned, None))
+    G = entity_graph(graph)
+    text = report_markdown(graph, G, centrality(G), title="t")
+    assert "No rival blocs." in section(text, "Paths between rival blocs")
 
 
 def test_markup_in_sentences_is_escaped(report):
@@ -205,6 +262,9 @@ def test_empty_graph_report(tmp_path):
     assert "No documents." in text
     assert "No entities." in text
     assert "No relations found." in text
+    assert "No relations." in section(text, "Communities")
+    assert "No relations." in section(text, "Blocs")
+    assert "No events." in section(text, "Timeline")
 
 
 def test_write_is_atomic_and_leaves_no_temporary_files(graph, tmp_path):
