@@ -104,7 +104,9 @@ class BuildResult:
         return Counter(e.kind for e in self.entities.entities.values())
 
     def relation_counts(self) -> Counter[str]:
-        return Counter(e.relation for e in self.events if e.is_fact)
+        """Distinct direct triples per relation (one fact stated twice counts once)."""
+        facts = {(e.agent, e.relation, e.target) for e in self.events if e.is_fact}
+        return Counter(relation for _, relation, _ in facts)
 
 
 # --- Reading and cleaning. ---

@@ -105,3 +105,11 @@ def test_help_has_examples(runner):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Examples" in result.output
+
+
+def test_build_summary_counts_distinct_relations(seeds_build, seeds_graph):
+    from kg.vocab import KG
+
+    result, _ = seeds_build
+    row = next(line for line in result.output.splitlines() if "relations: signed" in line)
+    assert int(row.split("│")[2]) == len(list(seeds_graph.subject_objects(KG.signed)))
