@@ -38,12 +38,15 @@ def templates_dir() -> Path:
     return PACKAGE_DIR / "templates"
 
 
+# The data files that shape extraction; the ontology and the SHACL shapes do not.
+EXTRACTION_DATA = ("gazetteer.yaml", "titles.yaml", "anaphora.yaml", "ne_labels.yaml", "rules.yaml")
+
+
 @cache
 def rules_version() -> str:
     """A digest of every data file that shapes extraction (for caches and provenance)."""
     digest = hashlib.sha256()
-    for path in sorted(ontology_dir().glob("*")):
-        if path.suffix in {".yaml", ".json", ".jsonl", ".ttl"}:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    for name in EXTRACTION_DATA:
+        digest.update(name.encode())
+        digest.update(ontology_file(name).read_bytes())
     return digest.hexdigest()[:12]
