@@ -113,7 +113,7 @@ class Cache:
         if data is None:
             return None
         try:
-            return facts_from_json(json.loads(data.decode("utf-8")))
+            return facts_from_json(data.decode("utf-8"))
         except (ValueError, TypeError, KeyError, AttributeError):
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -122,7 +122,7 @@ class Cache:
     def write_facts(self, key: str, facts: ArticleFacts) -> None:
         """Store facts (skipped if they hold a value JSON cannot carry)."""
         try:
-            data = json.dumps(facts_to_json(facts), ensure_ascii=False, separators=(",", ":"))
+            data = facts_to_json(facts)
         except (TypeError, ValueError):
             return
         self._write(self._path("facts", key, ".json"), data.encode("utf-8"))
@@ -156,23 +156,27 @@ class Cache:
 # --- Facts as JSON. ---
 
 
-def facts_to_json(facts: ArticleFacts) -> dict:
-    """Facts as plain JSON data: a dataclass is an object tagged with its class under "@",
-    a tuple a list, a date ``{"@": "date", "iso": …}``.  Raises TypeError on anything else.
+def facts_to_json(facts: ArticleFacts) -> str:
+    """Facts as JSON text: a dataclass is an object tagged with its class under "@", a tuple
+    a list, a date ``{"@": "date", "iso": …}``.  Raises TypeError on anything else.
 
     >>> m = Mention("北朝鮮", 0, 3, "State", "state/KP")
     >>> e = Evidence("d", "北朝鮮。", 0, 4, published=dt.date(2024, 6, 20))
     >>> event = Event("visited", "person/x", "state/KP", e, "visit-1")
     >>> facts = ArticleFacts("d", (UnitFacts(((m, ("state/KP",)),), (event,)),))
-    >>> facts_from_json(json.loads(json.dumps(facts_to_json(facts)))) == facts
+    >>> facts_from_json(facts_to_json(facts)) == facts
     True
     """
-    return _plain(facts)
+    return json.dumps(_plain(facts), ensure_ascii=False, separators=(",", ":"))
 
 
-def facts_from_json(data: dict) -> ArticleFacts:
-    """The inverse of :func:`facts_to_json`; raises on anything malformed."""
-    facts = _unplain(data)
+def facts_from_json(text: str) -> ArticleFacts:
+    """The inverse of :func:`facts_to_json`; raises on anything malformed.
+
+    Objects become dataclasses as the JSON parser meets them (``object_hook``): a warm build
+    reads every article's facts, so this is on its critical path.
+    """
+    facts = json.loads(text, object_hook=_object)
     if not isinstance(facts, ArticleFacts):
         raise TypeError("not an ArticleFacts entry")
     return facts
@@ -193,18 +197,21 @@ def _plain(value: object) -> object:
     raise TypeError(f"a {type(value).__name__} cannot be cached")
 
 
-def _unplain(value: object) -> object:
-    if isinstance(value, list):
-        return tuple(_unplain(item) for item in value)
-    if isinstance(value, dict):
-        kind = value["@"]
-        if kind == "date":
-            return dt.date.fromisoformat(value["iso"])
-        if kind == "datetime":
-            return dt.datetime.fromisoformat(value["iso"])
-        fields = {key: _unplain(item) for key, item in value.items() if key != "@"}
-        return _CLASSES[kind](**fields)
-    return value
+def _object(fields: dict) -> object:
+    """One tagged JSON object as the value it stands for (its lists as tuples)."""
+    kind = fields.pop("@")
+    if kind == "date":
+        return dt.date.fromisoformat(fields["iso"])
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(fields["iso"])
+    for key, value in fields.items():
+        if type(value) is list:
+            fields[key] = _tuple(value)
+    return _CLASSES[kind](**fields)
+
+
+def _tuple(items: list) -> tuple:
+    return tuple(_tuple(item) if type(item) is list else item for item in items)
 
 
 _CLASSES: dict[str, type] = {

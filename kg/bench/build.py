@@ -13,7 +13,8 @@ load when one article must be parsed).  Then, in one run:
    ``n_process``); the model is loaded before the clock starts;
 2. ``kg build`` cold (empty cache) with ``-j 1`` and ``-j N``, each a subprocess timed
    from start to exit (interpreter start, model load and writing the outputs included);
-3. warm rebuilds over the ``-j N`` cache: nothing changed, then one article changed;
+3. warm rebuilds over the ``-j N`` cache, each the median of three: nothing changed, then
+   one article changed (a different one each time);
 4. peak memory of the ``-j N`` build at half the corpus and at the full corpus: the main
    process, the largest worker and the whole process tree (sampled with psutil when it is
    installed; ``max single`` is the kernel's max RSS over the process and its children).
@@ -90,6 +91,9 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="N (default: all cores)"
     )
+    parser.add_argument(
+        "--warm-runs", type=int, default=3, help="warm rebuilds of each kind (median kept)"
+    )
     parser.add_argument("--keep", metavar="DIR", help="generate into DIR and keep it")
     return parser.parse_args(list(argv))
 
@@ -121,11 +125,20 @@ def _benchmark(args: argparse.Namespace, folder: Path) -> int:
         if jobs > 1
         else (folder / "out-j1", folder / "cache-j1")
     )
-    warm = build(corpus, out, cache, jobs)
-    rows.append(("kg build warm, nothing changed", warm, warm.summary))
-    change_one_article(corpus)
-    changed = build(corpus, out, cache, jobs)
-    rows.append(("kg build warm, one article changed", changed, changed.summary))
+    warm = _median([build(corpus, out, cache, jobs) for _ in range(args.warm_runs)])
+    rows.append(
+        (f"kg build warm, nothing changed (median of {args.warm_runs})", warm, warm.summary)
+    )
+    changed = _median(
+        [_rebuild_one_changed(corpus, out, cache, jobs, k) for k in range(args.warm_runs)]
+    )
+    rows.append(
+        (
+            f"kg build warm, one article changed (median of {args.warm_runs})",
+            changed,
+            changed.summary,
+        )
+    )
     half = build(small, folder / "out-half", folder / "cache-half", jobs)
     _print_table(rows)
     _print_ratios(bare_1, bare_n, cold_1, cold_n, warm, changed, jobs)
@@ -156,13 +169,13 @@ def generate(folder: Path, articles: int, paragraphs: int) -> None:
         path.write_text(date + "\n\n" + "\n".join(draw) + "\n", encoding="utf-8")
 
 
-def change_one_article(folder: Path) -> None:
-    """Rewrite the middle article: its last paragraph is replaced by another."""
+def change_one_article(folder: Path, which: int = 0) -> None:
+    """Rewrite an article near the middle: its last paragraph is replaced by another."""
     files = sorted(folder.rglob("*.txt"))
-    path = files[len(files) // 2]
+    path = files[(len(files) // 2 + which) % len(files)]
     lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     pool = [p for p in seed_paragraphs() if p not in lines]
-    lines[-1] = random.Random("changed").choice(pool)
+    lines[-1] = random.Random(f"changed {which}").choice(pool)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -209,6 +222,16 @@ def build(corpus: Path, out: Path, cache: Path, jobs: int) -> Run:
     print(f"  kg build {corpus.name} -j {jobs}: {seconds:.1f} s  {_load()}  {summary}", flush=True)
     cpu_seconds = usage.ru_utime + usage.ru_stime
     return Run(seconds, cpu_seconds, usage.ru_maxrss / 1024, *peaks, summary=summary)
+
+
+def _rebuild_one_changed(corpus: Path, out: Path, cache: Path, jobs: int, which: int) -> Run:
+    change_one_article(corpus, which)
+    return build(corpus, out, cache, jobs)
+
+
+def _median(runs: list[Run]) -> Run:
+    """The run of median wall time (warm runs are cheap: repeat them, keep the middle one)."""
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
 
 
 def _load() -> str:
