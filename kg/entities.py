@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import Gazetteer, normalize
 from kg.model import Mention
-from kg.resources import ontology_file
+from kg.resources import ontology_file, read_yaml
 
 MAX_ALIAS_TOKENS = 12
 HONORIFICS = frozenset({"氏", "さん", "様", "君"})
@@ -30,8 +29,7 @@ _PAREN = re.compile(r"^[（(][^）)]{0,30}[）)]")
 
 @cache
 def _ne_data() -> dict:
-    with ontology_file("ne_labels.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    return read_yaml(ontology_file("ne_labels.yaml")) or {}
 
 
 def ne_label_map() -> dict[str, str]:

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
 from babel import Locale
 
-from kg.resources import ontology_file
+from kg.resources import ontology_file, read_yaml
 
 # CLDR codes that are not states (EU, UN, the eurozone, pseudo-locales, unknown).
 _NOT_STATES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ", "AQ"})
@@ -135,8 +134,7 @@ def _cldr_states() -> dict[str, Entry]:
 
 
 def _read_yaml(path: Path) -> dict:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+    data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data

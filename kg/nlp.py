@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +31,7 @@ MODEL = "ja_ginza"
 # What kg reads: tokens, tags and lemmas (tokenizer + morphologizer), the dependency
 # parse with its bunsetu labels, and GiNZA's named entities.  The rest is switched off.
 UNUSED_PIPES = ("compound_splitter",)
+BATCH_SIZE = 64  # units a batch in nlp.pipe
 MAX_UNIT_CHARS = 4000  # Sudachi's hard limit is bytes (49149); stay far below it
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])")
 
@@ -138,11 +139,31 @@ def _cut(doc_id: str, offset: int, line: str) -> Iterator[Unit]:
         start = end
 
 
-def parse(items: Iterable[Unit], *, batch_size: int = 64) -> Iterator[tuple[Doc, Unit]]:
-    """Parse units in order with ``nlp.pipe``; each text is parsed exactly once."""
+def parse(items: Iterable[Unit], *, batch_size: int = BATCH_SIZE) -> Iterator[tuple[Doc, Unit]]:
+    """Parse units in order with ``nlp.pipe``; each text is parsed exactly once.
+
+    When the units are a sequence, their number is cut into equal batches of at most
+    ``batch_size`` (see :func:`even_batch_size`).
+    """
     nlp = load_nlp()
+    if isinstance(items, Sequence):
+        batch_size = even_batch_size(len(items), batch_size)
     pairs = ((unit.text, unit) for unit in items)
     yield from nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
+
+
+def even_batch_size(count: int, most: int = BATCH_SIZE) -> int:
+    """The batch size that cuts ``count`` units into equal batches of at most ``most``.
+
+    A short last batch is dear: 100 articles parsed in chunks of about 70 units took 82 s
+    as batches of 64 + 6 and 72 s as batches of 35 + 35, the same as one stream.
+
+    >>> even_batch_size(70), even_batch_size(64), even_batch_size(129), even_batch_size(0)
+    (35, 64, 43, 1)
+    """
+    if count <= 0:
+        return 1
+    return -(-count // -(-count // most))
 
 
 def docs_to_bytes(docs: Iterable[Doc]) -> bytes:

@@ -400,7 +400,7 @@ def _parses(works: list[_Work], cache: Cache | None) -> list[tuple[list[Doc], bo
     missing = [work for work, docs in zip(works, found, strict=True) if docs is None]
     fresh: dict[str, list[Doc]] = defaultdict(list)
     if missing:
-        for doc, unit in parse(unit for work in missing for unit in work.units()):
+        for doc, unit in parse([unit for work in missing for unit in work.units()]):
             fresh[unit.doc_id].append(doc)
     if cache is not None:
         for work in missing:

@@ -12,13 +12,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
 from kg.dates import normalize_date
 from kg.gazetteer import Gazetteer
 from kg.model import Article, Event, Evidence, Mention
-from kg.resources import ontology_file
+from kg.resources import ontology_file, read_yaml
 
 ARG_DEPS = frozenset({"nsubj", "obj", "obl", "nmod", "iobj", "csubj", "compound", "dislocated"})
 DATIVE = ("に対して", "に対し", "への", "に", "へ")
@@ -77,8 +76,7 @@ def _role(spec: dict | None) -> Role | None:
 @cache
 def load_rules() -> RuleSet:
     """Read ontology/rules.yaml."""
-    with ontology_file("rules.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(ontology_file("rules.yaml"))
     rules = tuple(
         Rule(
             rule_id=spec["id"],

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from kg.clean import clean
 from kg.load import load
-from kg.nlp import load_nlp, units
+from kg.nlp import BATCH_SIZE, load_nlp, units
 from kg.pipeline import prepare
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -83,7 +83,11 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _arguments(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m kg.bench build", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m kg.bench build",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--articles", type=int, default=500, help="corpus size (default 500)")
     parser.add_argument(
         "--paragraphs", type=int, default=20, help="seed paragraphs per article (default 20)"
@@ -193,7 +197,7 @@ def bare_ginza(texts: list[str], processes: int) -> Run:
     """``nlp.pipe`` over ``texts``, the model already loaded (CPU time for one process only)."""
     nlp = load_nlp()
     started, cpu = time.perf_counter(), time.process_time()
-    for _ in nlp.pipe(texts, batch_size=64, n_process=processes):
+    for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes):
         pass
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu if processes == 1 else None
