@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 from typing import Annotated
@@ -189,6 +190,10 @@ def eval_(
 ) -> None:
     """Precision, recall and F1 per relation against a hand-written gold set.
 
+    A gold fact is one JSON line with doc (the file name), agent, relation and target
+    (entity ids, as in the graph's IRIs); it matches an asserted or reported event of the
+    graph. Facts marked "implied": true count only with --implied.
+
     Examples:
 
       kg eval tests/gold/seeds.jsonl
@@ -238,6 +243,25 @@ def eval_(
 
 # Commands kept in their own modules register themselves on `app` when imported.
 from kg import cli_explore, cli_sparql  # noqa: E402, F401
+
+
+def reflow(doc: str) -> str:
+    r"""A docstring as --help text: prose paragraphs on one line each (the terminal wraps
+    them), indented lines such as examples kept as they are.
+
+    >>> reflow("Build.\n\n    Bad input is\n    skipped.\n\n    Examples:\n\n      kg build  # x")
+    'Build.\n\nBad input is skipped.\n\nExamples:\n\n  kg build  # x'
+    """
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        p if p.startswith(" ") else " ".join(line.strip() for line in p.splitlines())
+        for p in paragraphs
+    )
+
+
+for _command in app.registered_commands:
+    if _command.help is None and _command.callback is not None and _command.callback.__doc__:
+        _command.help = reflow(_command.callback.__doc__)
 
 
 def main() -> None:

@@ -117,6 +117,15 @@ def serve(
     max_memory: Annotated[
         int, typer.Option("--max-memory", metavar="MB", help="Memory of a worker; 0: no limit.")
     ] = 4096,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors",
+            metavar="ORIGIN",
+            help="Let pages from ORIGIN (e.g. https://yasgui.example) query the endpoint from "
+            "a browser; repeatable, * for any. Default: none.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
 
@@ -130,6 +139,8 @@ def serve(
       kg serve
 
       kg serve -g build/ --port 8080 --timeout 30
+
+      kg serve --cors http://localhost:3000
 
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?a kg:visited ?b }' \\
         http://127.0.0.1:7878/sparql
@@ -146,7 +157,7 @@ def serve(
         err.print(f"[yellow]warning:[/] listening on {escape(host)}: others can query the graph")
     limits = Limits(timeout=timeout, max_rows=max_rows, max_memory_mb=max_memory)
     try:
-        run_server(graph, host, port, limits, workers)
+        run_server(graph, host, port, limits, workers, cors or ())
     except (OSError, QueryError) as problem:
         raise fail(str(problem)) from None
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_RELATIVE_MONTH = re.compile(r"(?P<relm>先月|今月|来月)")
 _DATE = re.compile(
     r"(?:(?P<rel>昨年|去年|今年|来年)|(?P<year>(?:19|20)\d{2})年)?"
-    r"(?:(?P<month>1[0-2]|0?[1-9])月)?"
+    r"(?:(?P<month>1[0-2]|0?[1-9])月|(?P<relm>先月|今月|来月))?"
     r"(?:(?P<day>3[01]|[12]\d|0?[1-9])日)?"
 )
 _REL_YEAR = {"昨年": -1, "去年": -1, "今年": 0, "来年": 1}
+_REL_MONTH = {"先月": -1, "今月": 0, "来月": 1}
 
 
 def normalize_date(
@@ -36,17 +36,16 @@ def normalize_date(
     True
     >>> normalize_date("岸田首相は先月、訪米した。", dt.date(2024, 1, 10))
     '2023-12'
+    >>> normalize_date("先月29日に署名した。", dt.date(2024, 3, 5))
+    '2024-02-29'
+    >>> normalize_date("来月10日に訪れる", dt.date(2024, 12, 20), forward=True)
+    '2025-01-10'
     >>> normalize_date("26日から訪問する。", d, forward=True)
     '2024-06-26'
     >>> normalize_date("3日に訪れる", d, forward=True)
     '2024-07-03'
     """
     best = None
-    for match in _RELATIVE_MONTH.finditer(sentence):
-        if published is not None and (best is None or before is None or match.start() <= before):
-            shift = {"先月": -1, "今月": 0, "来月": 1}[match.group("relm")]
-            month = published.year * 12 + published.month - 1 + shift
-            best = f"{month // 12:04d}-{month % 12 + 1:02d}"
     for match in _DATE.finditer(sentence):
         value = _resolve(match, published, forward)
         if value is None:
@@ -58,6 +57,12 @@ def normalize_date(
 
 def _resolve(match: re.Match[str], published: dt.date | None, forward: bool) -> str | None:
     rel, year, month, day = (match.group(k) for k in ("rel", "year", "month", "day"))
+    if match.group("relm"):  # 先月, 今月, 来月 (with or without a day)
+        if published is None:
+            return None
+        months = published.year * 12 + published.month - 1 + _REL_MONTH[match.group("relm")]
+        y, m = divmod(months, 12)
+        return _iso(y, m + 1, int(day)) if day else f"{y:04d}-{m + 1:02d}"
     if not month and not day:
         return None
     if day and not month and not year and not rel:

@@ -36,7 +36,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import asdict, astuple, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -46,6 +46,8 @@ import anyio
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -492,9 +494,29 @@ async def page(request: Request) -> Response:
     return response
 
 
-def create_app(location: Path, limits: Limits | None = None, workers: int = 2) -> Starlette:
-    """The ASGI app serving the graph at ``location`` (a build folder or a .ttl file)."""
+def create_app(
+    location: Path,
+    limits: Limits | None = None,
+    workers: int = 2,
+    cors_origins: Sequence[str] = (),
+) -> Starlette:
+    """The ASGI app serving the graph at ``location`` (a build folder or a .ttl file).
+
+    ``cors_origins`` are the web origins whose pages may query the endpoint from a browser
+    (a query editor hosted elsewhere); none by default, ``*`` for any.
+    """
     limits = limits or Limits()
+    middleware = []
+    if cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+                max_age=600,
+            )
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -515,6 +537,7 @@ def create_app(location: Path, limits: Limits | None = None, workers: int = 2) -
             Route("/queries/{name}", saved_query_endpoint),
         ],
         lifespan=lifespan,
+        middleware=middleware,
     )
     app.state.limits = limits
     app.state.graph_name = str(location)
@@ -522,12 +545,18 @@ def create_app(location: Path, limits: Limits | None = None, workers: int = 2) -
 
 
 def serve(
-    location: Path, host: str, port: int, limits: Limits | None = None, workers: int = 2
+    location: Path,
+    host: str,
+    port: int,
+    limits: Limits | None = None,
+    workers: int = 2,
+    cors_origins: Sequence[str] = (),
 ) -> None:
     """Serve until interrupted (uvicorn)."""
     import uvicorn
 
-    uvicorn.run(create_app(location, limits, workers), host=host, port=port, log_level="info")
+    application = create_app(location, limits, workers, cors_origins)
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":

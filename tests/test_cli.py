@@ -100,11 +100,30 @@ def test_query_errors_are_one_clear_line(runner, seeds_build, args, message):
     assert "Traceback" not in result.output
 
 
-def test_help_has_examples(runner):
-    for command in ("build", "query"):
-        result = runner.invoke(app, [command, "--help"])
-        assert result.exit_code == 0
-        assert "Examples" in result.output
+COMMANDS = ("build", "eval", "analyze", "query", "serve", "push", "validate", "export")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_has_examples_kept_as_typed(runner, command):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "2000"})
+    assert result.exit_code == 0
+    text = result.output
+    assert "Examples" in text
+    # an example line keeps its indentation under the "Examples:" heading
+    examples = text.split("Examples:")[1].split("╭")[0]
+    lines = [line for line in examples.splitlines() if line.strip()]
+    assert lines and all(line.startswith("   kg ") or line.startswith("   ") for line in lines)
+    assert any(f"kg {command}" in line for line in lines)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_prose_is_not_broken_mid_sentence(runner, command):
+    """Docstring line breaks must not survive into --help: the terminal wraps prose."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "2000"})
+    prose = result.output.split("Examples:")[0].split("Usage:")[1].splitlines()[1:]
+    for line in (line.strip() for line in prose):
+        # a paragraph of the help ends with a full stop (or a colon before a list)
+        assert not line or line[-1] in ".:)", line
 
 
 def test_build_summary_counts_distinct_relations(seeds_build, seeds_graph):

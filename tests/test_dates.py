@@ -17,6 +17,9 @@ PUBLISHED = dt.date(2024, 6, 20)
         ("11月に訪中した", "2023-11"),  # a month after publication: last year
         ("2024年6月19日に署名した", "2024-06-19"),
         ("1950年11月14日付の文書", "1950-11-14"),
+        ("先月10日に署名した", "2024-05-10"),  # a relative month with a day
+        ("今月3日、訪朝した", "2024-06-03"),
+        ("先月、平壌を訪れた", "2024-05"),
         ("24年ぶりの訪朝", None),
         ("2月30日に", None),
         ("特に日付はない", None),
@@ -34,3 +37,8 @@ def test_date_nearest_before_the_trigger_wins():
 
 def test_relative_day_without_publication_date_is_unknown():
     assert normalize_date("19日に会談した", None) is None
+
+
+def test_relative_month_across_a_year_boundary():
+    assert normalize_date("先月28日に会談した", dt.date(2024, 1, 5)) == "2023-12-28"
+    assert normalize_date("来月10日に訪問する", dt.date(2024, 12, 2), forward=True) == "2025-01-10"

@@ -83,3 +83,40 @@ def test_eval_on_a_broken_graph_is_one_clear_line(runner, tmp_path):
     result = runner.invoke(app, ["eval", str(GOLD), "-g", str(broken)])
     assert result.exit_code == 1
     assert "not a readable Turtle graph" in result.output and "Traceback" not in result.output
+
+
+HELDOUT = ROOT / "tests" / "gold" / "heldout"
+# The held-out articles' first score, before anyone looked at what kg made of them
+# (2026-11-23: P 0.875, R 0.422, F1 0.569 over 83 stated facts).  Rules changed after that
+# may raise it, but they must stay general: the set is no longer unseen once tuned on.
+HELDOUT_FLOOR = {"overall": 0.55, "precision": 0.85}
+
+
+@pytest.fixture(scope="module")
+def heldout_build(runner, nlp, tmp_path_factory):
+    out = tmp_path_factory.mktemp("heldout")
+    result = runner.invoke(app, ["build", str(HELDOUT), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_heldout_scores_do_not_slip(heldout_build):
+    import rdflib
+
+    from kg.evaluate import predicted_facts
+
+    graph = rdflib.Graph().parse(heldout_build / "graph.ttl", format="turtle")
+    result = evaluate(read_gold(ROOT / "tests" / "gold" / "heldout.jsonl"), predicted_facts(graph))
+    overall = result.overall()
+    assert overall.f1 >= HELDOUT_FLOOR["overall"], overall
+    assert overall.precision >= HELDOUT_FLOOR["precision"], overall
+
+
+def test_heldout_negatives_never_become_facts(heldout_build):
+    import rdflib
+
+    from kg.evaluate import negative_violations
+
+    graph = rdflib.Graph().parse(heldout_build / "graph.ttl", format="turtle")
+    negatives = ROOT / "tests" / "gold" / "heldout_negatives.jsonl"
+    assert negative_violations(graph, negatives) == []

@@ -406,3 +406,45 @@ def test_the_page_runs_saved_and_typed_queries_in_a_browser(endpoint):
             browser.close()
     assert problems == [] or all("400" in problem for problem in problems), problems
     assert all(url.startswith(endpoint) for url in requests), requests
+
+
+def _asgi_requests(application, requests):
+    """Replies to (method, path, headers) requests sent straight to the ASGI app (no
+    lifespan, so no worker processes: enough for what middleware answers on its own)."""
+    import anyio
+
+    async def send_all():
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kg.test") as client:
+            return [await client.request(m, path, headers=h) for m, path, h in requests]
+
+    return anyio.run(send_all)
+
+
+def test_cors_is_off_unless_an_origin_is_given(seeds_build):
+    _, out = seeds_build
+    origin, other = "https://editor.example", "https://elsewhere.example"
+    [plain] = _asgi_requests(sv.create_app(out), [("GET", "/queries", {"Origin": origin})])
+    assert plain.status_code == 200
+    assert "access-control-allow-origin" not in plain.headers
+
+    preflight_headers = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    preflight, allowed, unlisted, refused = _asgi_requests(
+        sv.create_app(out, cors_origins=[origin]),
+        [
+            ("OPTIONS", "/sparql", preflight_headers),
+            ("GET", "/queries", {"Origin": origin}),
+            ("GET", "/queries", {"Origin": other}),
+            ("OPTIONS", "/sparql", {"Origin": other, "Access-Control-Request-Method": "POST"}),
+        ],
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == origin
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert allowed.headers["access-control-allow-origin"] == origin
+    assert "access-control-allow-origin" not in unlisted.headers
+    assert refused.status_code == 400
