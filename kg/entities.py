@@ -45,14 +45,21 @@ def agreement_heads() -> tuple[str, ...]:
 def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     """All entity mentions of a parsed unit, in text order, offsets in article coordinates."""
     found = _gazetteer_mentions(doc, gazetteer)
-    taken = {i for span, _ in found for i in range(span.start, span.end)}
     for span in _named_agreements(doc):
-        if not any(i in taken for i in range(span.start, span.end)):
-            mention = Mention(
-                span.text, span.start_char, span.end_char, "Agreement", None, source="pattern"
-            )
-            found.append((span, mention))
-            taken.update(range(span.start, span.end))
+        # the longest name wins: states named inside an agreement's name (「中国・ソロモン諸島
+        # 安全保障協力枠組み協定」, 「日比円滑化協定」) are part of it, not mentions of their own
+        inside = [span.start <= s.start and s.end <= span.end for s, _ in found]
+        crossing = [s.start < span.end and span.start < s.end for s, _ in found]
+        if any(c and not i for c, i in zip(crossing, inside, strict=True)):
+            continue
+        if any(i and m.kind == "Agreement" for i, (_, m) in zip(inside, found, strict=True)):
+            continue  # the gazetteer knows it
+        found = [pair for pair, i in zip(found, inside, strict=True) if not i]
+        mention = Mention(
+            span.text, span.start_char, span.end_char, "Agreement", None, source="pattern"
+        )
+        found.append((span, mention))
+    taken = {i for span, _ in found for i in range(span.start, span.end)}
     for ent in doc.ents:
         if any(i in taken for i in range(ent.start, ent.end)):
             continue

@@ -65,6 +65,7 @@ class RuleSet:
     modal_nouns: frozenset[str]  # 方針, 可能性, 予定 …: every modality word
     self_report_verbs: frozenset[str]
     future_markers: tuple[str, ...]
+    performatives: frozenset[str] = frozenset()  # 非難する」と述べた: done by saying it
 
 
 def _role(spec: dict | None) -> Role | None:
@@ -107,6 +108,7 @@ def load_rules() -> RuleSet:
         modal_nouns=frozenset(w for ws in (data.get("modality") or {}).values() for w in ws),
         self_report_verbs=words("self_report_verbs"),
         future_markers=tuple(data.get("future_markers") or ()),
+        performatives=words("performatives"),
     )
 
 
@@ -270,6 +272,13 @@ class Extractor:
             yield from (c for c in trigger.children if c.dep_ == "nmod" and _case(c) in GENITIVE)
         elif slot == "compound":
             yield from (c for c in trigger.children if c.dep_ == "compound")
+            # a noun right before the trigger noun with no particle between is a compound
+            # whatever label the parser gave it (シンガポール入り: nmod)
+            yield from (
+                c
+                for c in trigger.children
+                if c.dep_ == "nmod" and c.i == trigger.i - 1 and not _case(c)
+            )
             if trigger.dep_ == "compound":
                 yield trigger.head
         elif slot == "relative_head":
@@ -555,9 +564,9 @@ class Extractor:
             words = self.rules.modality.get(modality, ())
             if any(t.lemma_ in words or t.text in words for t in tail):
                 return modality, ()
-        if self._scheduled(trigger, sent):
-            return "planned", ()
         governor = _quote_governor(trigger, self.rules.content_nouns)
+        if self._scheduled(trigger, sent) and not self._performative(trigger, governor):
+            return "planned", ()
         if governor is not None:
             if _lemma(governor) in self.rules.denial_verbs:
                 return "denied", ()
@@ -566,6 +575,15 @@ class Extractor:
         if any(marker in sent.text for marker in self.rules.reported_markers):
             return "reported", ()
         return "asserted", ()
+
+    def _performative(self, trigger: Token, governor: Token | None) -> bool:
+        """「…を強く非難する」と述べた: a speech act in the non-past, quoted from its speaker,
+        is done by being said, not scheduled."""
+        return (
+            governor is not None
+            and _lemma(trigger) in self.rules.performatives
+            and _lemma(governor) in self.rules.self_report_verbs
+        )
 
     def _scheduled(self, trigger: Token, sent: Span) -> bool:
         """Whether the statement is of a scheduled event, not a done one.
@@ -733,6 +751,26 @@ def _displaced_object(pred: Token) -> list[Token]:
         objects = [c for c in verb.children if _case(c) == "を"]
         if len(objects) >= 2 and _comma_after(objects[0]):
             found.append(objects[0])
+    return found + _object_before_quote(pred)
+
+
+def _object_before_quote(pred: Token) -> list[Token]:
+    """XをYと非難した: a を-phrase before a quotation 「…」と belongs to the verb that quotes,
+    though the parser hangs it on the quoted predicate (中国の行為を「違法だ」と非難)."""
+    found = []
+    for clause in pred.children:
+        if clause.i > pred.i or not any(
+            c.dep_ == "case" and c.text == "と" for c in clause.children
+        ):
+            continue
+        opening = next((t for t in clause.subtree if t.text in ("「", "『")), None)
+        if opening is None:
+            continue
+        found += [
+            t
+            for t in clause.subtree
+            if t.i < opening.i and _case(t) == "を" and t.head.i > opening.i
+        ]
     return found
 
 

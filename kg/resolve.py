@@ -43,9 +43,15 @@ class ArticleResolver:
     gazetteer: Gazetteer
     seen: list[str] = field(default_factory=list)  # entity ids, most recent last
     seen_names: dict[str, str] = field(default_factory=dict)  # full name → id
+    previous: tuple[int, tuple[str, ...]] = (-1, ())  # the last mention's end and ids
 
     def resolve(self, mention: Mention) -> tuple[str, ...]:
         """The entity ids a mention stands for (several for 日米韓); () if unresolved."""
+        ids = self._resolve(mention)
+        self.previous = (mention.end, ids)
+        return ids
+
+    def _resolve(self, mention: Mention) -> tuple[str, ...]:
         if mention.members:
             ids = mention.members
         elif mention.entity_id:
@@ -85,11 +91,35 @@ class ArticleResolver:
         return entry.kind if entry else entity_id.partition("/")[0].capitalize()
 
     def _from_context(self, mention: Mention) -> tuple[str, ...]:
+        """A short form names the entity last named in full; failing that, the one
+        candidate of the state its title or the phrase before it names (オースティン米国防長官,
+        米国務省のミラー報道官, フィリピンのマルコス大統領)."""
         candidates = self.gazetteer.context_aliases.get(normalize(mention.text), [])
         for entity_id in reversed(self.seen):
             if entity_id in candidates:
                 return (entity_id,)
-        return ()
+        if not mention.title or mention.title in HONORIFICS:
+            return ()
+        states = self._states_around(mention)
+        matches = [c for c in candidates if self.gazetteer.entries[c].state in states]
+        return (matches[0],) if len(matches) == 1 else ()
+
+    def _states_around(self, mention: Mention) -> set[str]:
+        """The states a title names (米国防長官) or the mention right before names (X の)."""
+        states = set()
+        abbreviation = (
+            self.gazetteer.abbreviations.get(mention.title[:1]) if mention.title else None
+        )
+        if abbreviation:
+            states.add(abbreviation)
+        end, ids = self.previous
+        if 0 <= mention.start - end <= 1:  # adjacent, or with の between
+            for entity_id in ids:
+                entry = self.gazetteer.entries.get(entity_id)
+                if entry is not None:
+                    states.add(entity_id if entry.kind == "State" else entry.state)
+        states.discard(None)
+        return states
 
     def _from_name(self, mention: Mention) -> tuple[str, ...]:
         name = normalize(bare_name(mention.text))

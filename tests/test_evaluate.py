@@ -86,10 +86,12 @@ def test_eval_on_a_broken_graph_is_one_clear_line(runner, tmp_path):
 
 
 HELDOUT = ROOT / "tests" / "gold" / "heldout"
-# The held-out articles' first score, before anyone looked at what kg made of them
-# (2026-11-23: P 0.875, R 0.422, F1 0.569 over 83 stated facts).  Rules changed after that
-# may raise it, but they must stay general: the set is no longer unseen once tuned on.
-HELDOUT_FLOOR = {"overall": 0.55, "precision": 0.85}
+# The held-out articles' first score, before anyone looked at what kg made of them, was
+# P 0.875, R 0.422, F1 0.569 over 83 stated facts (2026-11-23).  Six general fixes for
+# what the misses showed (X入り, 同国, short name + state-bound title, quoted agreement
+# names holding state names, XをYと非難, quoted performatives) brought it to P 0.939,
+# R 0.554, F1 0.697; the set has been looked at since, so it is no longer unseen.
+HELDOUT_FLOOR = {"overall": 0.65, "precision": 0.90}
 
 
 @pytest.fixture(scope="module")
