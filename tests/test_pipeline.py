@@ -386,3 +386,16 @@ def test_the_build_benchmark_runs_tiny(capsys):
     assert "| kg build cold -j 1 " in report and "chars/s" in report
     assert "1 parsed" in report.split("one article changed")[1].splitlines()[0]
     assert "cold -j 1 / bare 1" in report and "peak memory" in report
+
+
+def test_the_bare_parse_benchmark_parses_what_build_would(tmp_path, capsys, nlp):
+    from kg.bench.bare import main
+
+    (tmp_path / "a.txt").write_text(
+        "2024年6月20日\n\nプーチン大統領は19日、平壌を訪問した。\n両首脳は条約に署名した。\n",
+        encoding="utf-8",
+    )
+    assert main([str(tmp_path), "-j", "1"]) == 0
+    report = capsys.readouterr().out
+    assert report.startswith("1 articles, 2 parse units") and "chars/s" in report
+    assert main([str(tmp_path / "missing")]) == 1

@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = {
     "sparql": "SPARQL engines on the seeds' graph and a large synthetic one",
     "build": "kg build throughput against bare GiNZA, cache and -j",
+    "bare": "bare GiNZA nlp.pipe over the texts kg build would parse (a yardstick)",
 }
 
 
