@@ -30,6 +30,8 @@ from spacy.tokens import Doc, DocBin
 MODEL = "ja_ginza"
 # What kg reads: tokens, tags and lemmas (tokenizer + morphologizer), the dependency
 # parse with its bunsetu labels, and GiNZA's named entities.  The rest is switched off.
+# bunsetu_recognizer must stay although kg reads none of its Doc.user_data: it is what
+# strips the parser's "_bunsetu" suffix from dependency labels (nsubj_bunsetu → nsubj).
 UNUSED_PIPES = ("compound_splitter",)
 BATCH_SIZE = 64  # units a batch in nlp.pipe
 MAX_UNIT_CHARS = 4000  # Sudachi's hard limit is bytes (49149); stay far below it
