@@ -106,19 +106,19 @@ class ArticleResolver:
 
     def _states_around(self, mention: Mention) -> set[str]:
         """The states a title names (米国防長官) or the mention right before names (X の)."""
-        states = set()
-        abbreviation = (
-            self.gazetteer.abbreviations.get(mention.title[:1]) if mention.title else None
-        )
-        if abbreviation:
-            states.add(abbreviation)
+        states: set[str] = set()
+        if mention.title and mention.title[:1] in self.gazetteer.abbreviations:
+            states.add(self.gazetteer.abbreviations[mention.title[:1]])
         end, ids = self.previous
         if 0 <= mention.start - end <= 1:  # adjacent, or with の between
             for entity_id in ids:
                 entry = self.gazetteer.entries.get(entity_id)
-                if entry is not None:
-                    states.add(entity_id if entry.kind == "State" else entry.state)
-        states.discard(None)
+                if entry is None:
+                    continue
+                if entry.kind == "State":
+                    states.add(entity_id)
+                elif entry.state:
+                    states.add(entry.state)
         return states
 
     def _from_name(self, mention: Mention) -> tuple[str, ...]:

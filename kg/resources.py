@@ -62,4 +62,4 @@ def read_yaml(path: Path) -> object:
     """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(handle, Loader=loader)  # a safe loader, C or Python

@@ -397,5 +397,5 @@ def test_the_bare_parse_benchmark_parses_what_build_would(tmp_path, capsys, nlp)
     )
     assert main([str(tmp_path), "-j", "1"]) == 0
     report = capsys.readouterr().out
-    assert report.startswith("1 articles, 2 parse units") and "chars/s" in report
+    assert "2 parse units" in report and report.rstrip().endswith("chars/s")
     assert main([str(tmp_path / "missing")]) == 1

@@ -14,13 +14,11 @@ Example::
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.load import LoadOptions, load
-from kg.nlp import BATCH_SIZE, load_nlp, units
-from kg.pipeline import prepare
+from kg.bench.build import bare_ginza, parse_texts
+from kg.nlp import load_nlp
 
 
 def main(argv: Sequence[str]) -> int:
@@ -32,21 +30,12 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("paths", nargs="+", type=Path, help="article files or folders")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="processes (default 1)")
     args = parser.parse_args(list(argv))
-    problems: list[str] = []
-    articles = prepare(load(args.paths, LoadOptions()), problems)
-    texts = [u.text for a in articles for u in units(a.doc_id, a.text)]
-    chars = sum(len(text) for text in texts)
+    texts = parse_texts(*args.paths)
     if not texts:
-        print("nothing to parse: " + "; ".join(problems[:3]))
+        print("nothing to parse (kg build would skip every input)")
         return 1
-    nlp = load_nlp()
-    started = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=max(1, args.jobs)):
-        pass
-    seconds = time.perf_counter() - started
-    print(
-        f"{len(articles)} articles, {len(texts):,} parse units, {chars:,} characters: "
-        f"{chars / seconds:,.0f} chars/s in nlp.pipe ({seconds:.1f} s, {args.jobs} process"
-        f"{'es' if args.jobs > 1 else ''})"
-    )
+    chars = sum(map(len, texts))
+    load_nlp()
+    run = bare_ginza(texts, max(1, args.jobs))
+    print(f"{len(texts):,} parse units, {chars:,} characters: {chars / run.seconds:,.0f} chars/s")
     return 0

@@ -183,10 +183,10 @@ def change_one_article(folder: Path, which: int = 0) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def parse_texts(folder: Path) -> list[str]:
+def parse_texts(*paths: Path) -> list[str]:
     """The parse units ``kg build`` sees in a corpus: cleaned texts cut by kg.nlp.units."""
     problems: list[str] = []
-    articles = prepare(load([folder]), problems)
+    articles = prepare(load(list(paths)), problems)
     return [unit.text for a in articles for unit in units(a.doc_id, a.text)]
 
 
