@@ -189,7 +189,7 @@ def _summary(result, output: Path) -> None:
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from kg import cli_eval, cli_explore, cli_sparql  # noqa: E402, F401
+from kg import cli_eval, cli_explain, cli_explore, cli_sparql  # noqa: E402, F401
 
 
 def reflow(doc: str) -> str:

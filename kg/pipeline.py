@@ -48,6 +48,7 @@ from kg.nlp import (
     worker_pool,
 )
 from kg.relations import Extractor
+from kg.relations.trace import SentenceTrace
 from kg.resolve import ArticleResolver, EntityTable, named_mentions
 from kg.resources import rules_version
 
@@ -231,9 +232,16 @@ def extract(
 
 
 def extract_article(
-    article: Article, parsed: Iterable[tuple[Doc, Unit]], gazetteer: Gazetteer
+    article: Article,
+    parsed: Iterable[tuple[Doc, Unit]],
+    gazetteer: Gazetteer,
+    traces: list[SentenceTrace] | None = None,
 ) -> ArticleFacts:
-    """Entities and events of one article from its parsed units, in reading order."""
+    """Entities and events of one article from its parsed units, in reading order.
+
+    ``traces``: when given, the rule engine's record of every sentence is added to it
+    (what ``kg explain`` shows).
+    """
     parsed = list(parsed)
     mentions = [find_mentions(doc, unit.offset, gazetteer) for doc, unit in parsed]
     resolver = ArticleResolver(gazetteer, scope=article.doc_id)
@@ -241,7 +249,12 @@ def extract_article(
     found = []
     for (doc, unit), unit_mentions in zip(parsed, mentions, strict=True):
         resolved = [(m, resolver.resolve(m)) for m in unit_mentions]
-        events = Extractor(doc, unit.offset, article, gazetteer, resolved).events()
+        extractor = Extractor(
+            doc, unit.offset, article, gazetteer, resolved, trace=traces is not None
+        )
+        events = extractor.events()
+        if traces is not None:
+            traces.extend(extractor.sentences)
         found.append(UnitFacts(tuple(resolved), tuple(events)))
     return ArticleFacts(article.doc_id, tuple(found))
 

@@ -212,10 +212,10 @@ def test_build_help_shows_the_new_options(runner):
 def test_an_extraction_failure_skips_only_its_article(corpus, tmp_path, monkeypatch):
     real = pipeline.Extractor
 
-    def extractor(doc, offset, article, *rest):
+    def extractor(doc, offset, article, *rest, **options):
         if article.source == "b.txt":
             raise RuntimeError("rule tripped")
-        return real(doc, offset, article, *rest)
+        return real(doc, offset, article, *rest, **options)
 
     monkeypatch.setattr(pipeline, "Extractor", extractor)
     result = _build(corpus, tmp_path, cache=False)

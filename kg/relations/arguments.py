@@ -1,0 +1,471 @@
+"""Arguments: which phrase of the parse fills which slot of a trigger, and which entities
+a phrase names.
+
+The slots (subject, object, dative, genitive, compound, relative_head, quote_subject,
+about, location) are read off GiNZA's dependency parse by case particle, with the
+corrections Japanese grammar allows where the parser errs (:mod:`kg.relations.syntax`).
+A left-out subject is carried over from an earlier clause, the governing predicate or
+the previous sentence's topic.  When a :class:`~kg.relations.trace.RuleTrace` is given,
+every slot searched is recorded in it with what filled it or why nothing did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import Gazetteer
+from kg.model import Mention
+from kg.relations import syntax as sx
+from kg.relations.rules import Role, Rule, RuleSet
+from kg.relations.trace import RuleTrace
+
+ACTORS = ("Person", "State", "Organization")
+
+
+@dataclass
+class SentenceContext:
+    """What a paragraph carries from one sentence to the next."""
+
+    topic: tuple[str, ...] = ()
+
+
+@dataclass
+class Arguments:
+    """The argument reader of one parsed unit, over the entities its mentions name."""
+
+    doc: Doc
+    gazetteer: Gazetteer
+    rules: RuleSet
+    token_ids: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    token_kind: dict[int, str] = field(default_factory=dict)
+    # What the unit's mentions say of entities the gazetteer does not know: the state an
+    # organ acts for (アメリカ海軍 → the United States), a person's or a place's state.
+    acting: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
+    trace: RuleTrace | None = None  # the rule being traced, if any
+
+    @classmethod
+    def of(
+        cls,
+        doc: Doc,
+        offset: int,
+        mentions: list[tuple[Mention, tuple[str, ...]]],
+        gazetteer: Gazetteer,
+        rules: RuleSet,
+    ) -> Arguments:
+        """The reader of a unit whose resolved mentions are ``mentions`` (article offsets)."""
+        reader = cls(doc, gazetteer, rules)
+        for mention, ids in mentions:
+            start = mention.start if mention.anchor is None else mention.anchor
+            span = doc.char_span(start - offset, mention.end - offset, alignment_mode="expand")
+            if span is None or not ids:
+                continue
+            for token in span:
+                reader.token_ids[token.i] = ids
+                reader.token_kind[token.i] = mention.kind
+            state = reader._related_state(mention)
+            if state and len(ids) == 1:
+                reader.states.setdefault(ids[0], state)
+                if mention.organ:
+                    reader.acting.setdefault(ids[0], state)
+        return reader
+
+    def _related_state(self, mention: Mention) -> str | None:
+        """The one state a mention's related entities name (directly or as their state)."""
+        states = {self.gazetteer.state_of(r) for r in mention.related} - {None}
+        return states.pop() if len(states) == 1 else None
+
+    def home_state(self, entity_id: str) -> str | None:
+        """The state a person, organization or place belongs to (None for a state)."""
+        entry = self.gazetteer.entries.get(entity_id)
+        if entry is None:
+            return self.states.get(entity_id)
+        return entry.state if entry.kind != "State" else None
+
+    def fill(
+        self,
+        role: Role,
+        trigger: Token,
+        before: int | None = None,
+        clauses: bool = False,
+        role_name: str = "",
+    ) -> list[str]:
+        """Entities for a role from the trigger's slots, in the role's slot order.
+
+        ``before``: only arguments that start before this token index (a subject
+        carried over to a later clause is written before it).  ``clauses``: an argument
+        that is a nominalised clause (…を締結したこと) stands for that clause's object,
+        else its subject.  ``role_name`` (agent, target …) names the role in the trace.
+        """
+        slots = role.slots
+        if sx.is_nominal(trigger) and "genitive" in slots:  # プーチン氏の訪朝: の names the agent
+            slots = ("genitive", *[s for s in slots if s != "genitive"])
+        trace = self.trace if role_name else None
+        for slot in slots:
+            seen = False
+            for head in self.slot_heads(slot, trigger):
+                seen = True
+                if before is not None and head.left_edge.i >= before:
+                    self._note(trace, role_name, slot, head, "written after the trigger")
+                    continue
+                if head.lemma_ in self.rules.adverbial_nouns:
+                    self._note(trace, role_name, slot, head, "adverbial noun, no argument")
+                    continue
+                ids = self.phrase_entities(head, role.kinds)
+                if not ids and clauses and head.lemma_ in self.rules.nominalizers:
+                    ids = self._clause_entities(head, role.kinds)
+                if ids:
+                    self._note(trace, role_name, slot, head, "filled", ids=tuple(ids))
+                    return ids
+                self._note(trace, role_name, slot, head, *self._why_empty(head, role.kinds))
+            if not seen and trace is not None:
+                trace.slot(role_name, slot, "", "no phrase in this slot")
+        return []
+
+    def _why_empty(self, head: Token, kinds: tuple[str, ...]) -> tuple[str, str]:
+        """Why a phrase fills no role: it names no entity, or one of a class not allowed."""
+        others = self.phrase_entities(head, ())
+        if others:
+            found = ", ".join(f"{i} ({self.kind(i)})" for i in others)
+            return "wrong class", f"{found}; the role takes {', '.join(kinds)}"
+        return "no entity", ""
+
+    @staticmethod
+    def _note(
+        trace: RuleTrace | None,
+        role: str,
+        slot: str,
+        head: Token,
+        outcome: str,
+        detail: str = "",
+        ids: tuple[str, ...] = (),
+    ) -> None:
+        if trace is not None:
+            trace.slot(role, slot, _phrase(head), outcome, ids=ids, detail=detail)
+
+    def slot_heads(self, slot: str, trigger: Token) -> Iterator[Token]:
+        pred = self.predicate_head(trigger)
+        children = [c for c in pred.children if c.dep_ in sx.ARG_DEPS]
+        if pred.i != trigger.i:
+            children += [c for c in trigger.children if c.dep_ in sx.ARG_DEPS]
+        if slot == "subject":
+            yield from self._subject_heads(pred, children)
+        elif slot == "object":
+            # を通じて / を巡って are not objects
+            yield from (
+                c for c in children if sx.case(c) == "を" or c.dep_ == "obj" and not sx.case(c)
+            )
+            yield from sx.adjacent_argument(trigger, ("を",))
+            yield from sx.displaced_object(pred)
+        elif slot == "dative":
+            yield from (c for c in children if sx.case(c) in sx.DATIVE)
+            yield from sx.adjacent_argument(trigger, sx.DATIVE)
+            yield from sx.stray_arguments(pred, sx.DATIVE)
+        elif slot == "location":
+            yield from (c for c in children if sx.case(c) == "で")
+        elif slot == "about":
+            yield from (c for c in children if sx.case(c) in sx.ABOUT)
+        elif slot == "genitive":
+            yield from (
+                c for c in trigger.children if c.dep_ == "nmod" and sx.case(c) in sx.GENITIVE
+            )
+        elif slot == "compound":
+            yield from (c for c in trigger.children if c.dep_ == "compound")
+            # a noun right before the trigger noun with no particle between is a compound
+            # whatever label the parser gave it (シンガポール入り: nmod)
+            yield from (
+                c
+                for c in trigger.children
+                if c.dep_ == "nmod" and c.i == trigger.i - 1 and not sx.case(c)
+            )
+            if trigger.dep_ == "compound":
+                yield trigger.head
+        elif slot == "relative_head":
+            if pred.dep_ == "acl" and pred.head.i > pred.i:
+                yield pred.head
+            elif pred.dep_ == "nmod" and pred.lemma_ in self.rules.aspect_suffixes:
+                yield pred.head  # ロシアを訪問中のモディ首相
+            following = self._relative_head_after(trigger)
+            if following is not None:
+                yield following
+        elif slot == "quote_subject":
+            for clause in sx.quoted_clauses([*trigger.children, *pred.children]):
+                stray = sx.stray_arguments(clause, ("が",))
+                yield from sx.subjects(list(clause.children) + stray, topics=False)
+
+    def _subject_heads(self, pred: Token, children: list[Token]) -> list[Token]:
+        """Subjects of a predicate, with the comma rule of Japanese news prose: a subject
+        set off by a comma (米ホワイトハウスが、…) governs the main predicate, even where the
+        parser hangs it on a clause nominalised by こと; that clause's own subject is the
+        nearest が-phrase inside it."""
+        subjects = list(sx.subjects(children + sx.stray_arguments(pred, ("が",))))
+        if pred.dep_ == "acl":  # は never marks a relative clause's subject
+            subjects = [c for c in subjects if sx.case(c) != "は"]
+        else:  # …so a は-phrase the parser gave to a relative clause is the main subject
+            subjects += [
+                t
+                for t in pred.subtree
+                if t.i < pred.i
+                and t.dep_ == "nsubj"
+                and sx.case(t) == "は"
+                and t.head.dep_ == "acl"
+                and t.head.i != pred.i
+            ]
+        if self._nominalised(pred):
+            subjects = [c for c in subjects if not sx.comma_after(c)]
+            if not subjects:
+                inner = [t for t in pred.subtree if t.i < pred.i and sx.case(t) == "が"]
+                subjects = inner[-1:]
+        for argument in children:
+            if argument.lemma_ in self.rules.nominalizers and argument.dep_ in ("obj", "obl"):
+                for clause in argument.children:
+                    if clause.dep_ == "acl":
+                        subjects += [
+                            c for c in sx.subjects(list(clause.children)) if sx.comma_after(c)
+                        ]
+        return subjects
+
+    def _nominalised(self, pred: Token) -> bool:
+        return pred.dep_ == "acl" and pred.head.lemma_ in self.rules.nominalizers
+
+    def _relative_head_after(self, trigger: Token) -> Token | None:
+        """The noun a relative clause modifies, read off the surface where the parse is
+        unsure: 訪朝した ロシアの クリボルチコ国防次官 → クリボルチコ.  Only a clause that
+        ends in its attributive form right before a noun phrase qualifies."""
+        doc = trigger.doc
+        i = trigger.i + 1
+        while i < len(doc) and doc[i].dep_ == "aux" and doc[i].head.i == trigger.i:
+            i += 1
+        if i == trigger.i + 1 or i >= len(doc) or doc[i - 1].lemma_ not in ("た", "する", "いる"):
+            return None
+        if doc[i - 1].text not in ("た", "する", "している", "いる"):
+            return None
+        for token in doc[i : i + 8]:
+            if token.is_punct or (token.pos_ == "ADP" and token.text != "の"):
+                return None
+            if self.token_kind.get(token.i) == "Person":
+                return token
+        return None
+
+    def predicate_head(self, trigger: Token) -> Token:
+        """Where arguments attach: the trigger, the light verb a nominal trigger is the
+        object of (懸念を表明した → 表明; 派兵を続ける → 続ける), or the aspect suffix it
+        is compounded with (訪問中 → 中)."""
+        head = trigger.head
+        if trigger.dep_ == "compound" and head.lemma_ in self.rules.aspect_suffixes:
+            return head
+        if (
+            sx.is_nominal(trigger)
+            and trigger.dep_ == "obj"
+            and head.lemma_ in self.rules.light_verbs
+        ):
+            return head
+        return trigger
+
+    def phrase_entities(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
+        """Entities a noun phrase names: its head, else its compounds, else its の-modifiers."""
+        compounds = [c for c in head.children if c.dep_ in ("compound", "flat")]
+        genitives = [c for c in head.children if c.dep_ == "nmod" and sx.case(c) in sx.GENITIVE]
+        agents = [c for c in genitives if sx.case(c) == "による"]
+        genitives = agents or genitives  # イスラエルによるシリアの…空爆: the actor, not the place
+        groups = [[head], compounds, genitives]
+        if "サ変" in head.tag_ and head.i not in self.token_ids:
+            groups = [genitives, compounds]  # プーチンの北朝鮮訪問を批判: the actor, not the place
+        for group in groups:
+            ids: list[str] = []
+            for token in group:
+                for member in [token, *sx.conjuncts(token)]:
+                    ids.extend(self._ids_in(member, kinds))
+            if ids:
+                ids = self._prefer_people(list(dict.fromkeys(ids)))
+                return ids + self._people_coordinated_over(genitives, ids)
+        return []
+
+    def _people_coordinated_over(self, genitives: list[Token], ids: list[str]) -> list[str]:
+        """AとイランのB大統領: a person coordinated with the head but hung on its の-modifier."""
+        if not ids or self.kind(ids[0]) != "Person":
+            return []
+        found = []
+        for modifier in genitives:
+            for conjunct in sx.conjuncts(modifier):
+                found += [i for i in self._ids_in(conjunct, ("Person",)) if i not in ids]
+        return found
+
+    def _ids_in(self, token: Token, kinds: tuple[str, ...]) -> list[str]:
+        """Entities at a token, at the name compounded into it (プーチン|氏), or at the name
+        a title follows (金正恩(キム・ジョンウン)総書記と…: 書記 → 金正恩)."""
+        found = self._ids_at(token, kinds)
+        if not found and token.i not in self.token_ids:
+            for part in token.children:
+                if part.dep_ in ("compound", "flat"):
+                    found.extend(self._ids_at(part, kinds))
+        if not found and token.i not in self.token_ids:
+            owner = self._title_owner(token)
+            if owner is not None:
+                found.extend(self._ids_at(owner, kinds))
+        return found
+
+    def _title_owner(self, title: Token) -> Token | None:
+        """The last token of the person's name that a title token follows, if any."""
+        start = title.i
+        while (
+            start > 0
+            and title.doc[start - 1].dep_ == "compound"
+            and (title.doc[start - 1].head.i == title.i)
+        ):
+            start -= 1
+        text = "".join(t.text for t in title.doc[start : title.i + 1])
+        if self.gazetteer.title_at(text) != text:
+            return None
+        i = start - 1
+        if i >= 0 and title.doc[i].text in (")", "）"):
+            while i >= 0 and title.doc[i].text not in ("(", "（"):
+                i -= 1
+            i -= 1
+        if i >= 0 and self.token_kind.get(i) == "Person":
+            return title.doc[i]
+        return None
+
+    def _ids_at(self, token: Token, kinds: tuple[str, ...]) -> list[str]:
+        out = []
+        for entity_id in self.token_ids.get(token.i, ()):
+            entity_id = self._metonym(entity_id, kinds)
+            if not kinds or self.kind(entity_id) in kinds:
+                out.append(entity_id)
+        return out
+
+    def _clause_entities(self, nominalizer: Token, kinds: tuple[str, ...]) -> list[str]:
+        """条約を締結したことに懸念: the clause's object, else its subject."""
+        for clause in nominalizer.children:
+            if clause.dep_ != "acl":
+                continue
+            for slot in ("object", "subject"):
+                for head in self.slot_heads(slot, clause):
+                    ids = self.phrase_entities(head, kinds)
+                    if ids:
+                        return ids
+        return []
+
+    def _metonym(self, entity_id: str, kinds: tuple[str, ...]) -> str:
+        """Capitals and government organs stand for their state where a state fits."""
+        if "State" in kinds:
+            entity_id = self.acting.get(entity_id) or self.gazetteer.acting_state(entity_id)
+        entry = self.gazetteer.entries.get(entity_id)
+        if entry and entry.capital_of and "Place" not in kinds and "State" in kinds:
+            return entry.capital_of
+        return entity_id
+
+    def kind(self, entity_id: str) -> str:
+        entry = self.gazetteer.entries.get(entity_id)
+        return entry.kind if entry else entity_id.partition("/")[0].capitalize()
+
+    def _prefer_people(self, ids: list[str]) -> list[str]:
+        """米ブリンケン国務長官: the person, not the state that modifies the name."""
+        people = [i for i in ids if self.kind(i) == "Person"]
+        return people or ids
+
+    def item(self, rule: Rule, trigger: Token) -> str | None:
+        if rule.item is None:
+            return None
+        for slot in rule.item.slots:
+            for head in self.slot_heads(slot, trigger):
+                phrase = "".join(t.text for t in head.subtree if t.dep_ not in ("case", "punct"))
+                for item in self.rules.supply_items:
+                    if item in phrase:
+                        return item
+        if trigger.text.endswith("兵"):  # 派兵: the trigger names its own item
+            return "兵力"
+        return None
+
+    def inherited_subject(self, trigger: Token, role: Role, ctx: SentenceContext) -> list[str]:
+        """A left-out subject: an earlier clause's, the governing predicate's, or the topic.
+
+        A clause quoted by a verb that accuses or acts on others (…を提供したとして制裁,
+        …したと非難) does not take that verb's subject: the accuser is not the actor.
+        """
+        governor = sx.quote_governor(trigger, self.rules.content_nouns)
+        if governor is not None and sx.lemma(governor) not in self.rules.self_report_verbs:
+            return []
+        node = self.predicate_head(trigger)
+        if sx.is_nominal(trigger) and node.i == trigger.i and trigger.dep_ not in ("ROOT", "conj"):
+            return []  # プーチン氏の訪問を批判: the critic did not visit
+        ids = self.earlier_clause_subject(node, role, depth=0)
+        for _ in range(4):
+            if ids or not self._embedded(node):
+                break
+            node = node.head
+            ids = self.fill(role, node, before=trigger.i) or self.earlier_clause_subject(
+                node, role, 0
+            )
+        if ids:
+            return ids
+        if not self._has_own_subject(trigger):
+            return [t for t in ctx.topic if self.kind(t) in role.kinds]
+        return []
+
+    def _embedded(self, node: Token) -> bool:
+        """A clause whose left-out subject is its governor's: a subordinate clause, a
+        nominalised one (…供給していることを指摘した), or a time phrase (訪韓中の8日、)."""
+        return (
+            node.dep_ in sx.CLAUSE_DEPS
+            or (node.dep_ == "nmod" and node.pos_ == "VERB" and sx.quoted(node))
+            or (
+                node.lemma_
+                in self.rules.nominalizers | self.rules.content_nouns | self.rules.modal_nouns
+                and node.dep_ in ("obj", "obl", "nsubj")
+            )
+            or (node.lemma_ in self.rules.aspect_suffixes and node.dep_ in ("nmod", "obl"))
+            or (node.dep_ == "obl" and "助数詞" in node.tag_)
+        )
+
+    def earlier_clause_subject(self, node: Token, role: Role, depth: int) -> list[str]:
+        """A subject stated in a clause before ``node`` (AはXし、Yした: A is Y's subject too)."""
+        if depth > 4:
+            return []
+        for child in node.children:
+            if child.i > node.i:
+                continue
+            clauses = [child] if child.dep_ in sx.CLAUSE_DEPS and not sx.quoted(child) else []
+            if child.lemma_ in self.rules.adverbial_nouns:  # 北朝鮮がウクライナに対抗するため
+                clauses = [c for c in child.children if c.dep_ == "acl"]
+            for clause in clauses:
+                ids = self.fill(role, clause) or self.earlier_clause_subject(
+                    clause, role, depth + 1
+                )
+                if ids:
+                    return ids
+        return []
+
+    def _has_own_subject(self, trigger: Token) -> bool:
+        """Whether a predicate on the trigger's path to the root has a subject before it."""
+        node = trigger
+        for _ in range(8):
+            if any(c.dep_ == "nsubj" and c.i < trigger.i for c in node.children):
+                return True
+            if node.head.i == node.i:
+                return False
+            node = node.head
+        return False
+
+    def topic(self, sent: Span) -> tuple[str, ...]:
+        for token in sent:
+            if token.dep_ == "nsubj" and sx.case(token) == "は":
+                ids = self.phrase_entities(token, ACTORS)
+                if ids:
+                    return tuple(ids)
+        return ()
+
+    # ---------------------------------------------------------------- modality
+
+
+def _phrase(head: Token) -> str:
+    """The bunsetu a slot's head word stands in (ロシアに, 条約に), as the trace shows it."""
+    try:
+        import ginza
+
+        return ginza.bunsetu_span(head).text
+    except Exception:  # no bunsetu data on this Doc
+        return head.text

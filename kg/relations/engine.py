@@ -1,0 +1,235 @@
+"""The rule engine's driver: find triggers, apply rules, make events.
+
+For each sentence of a parsed unit, every token that is a trigger of a rule
+(``ontology/rules.yaml``) has the rule's roles filled by :class:`~kg.relations.arguments.Arguments`
+and its modality decided by :class:`~kg.relations.modality.ModalityReader`; one
+:class:`~kg.model.Event` is made per agent and target.  With ``trace=True`` the engine
+records what it did in :attr:`Extractor.sentences` (see :mod:`kg.relations.trace`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.dates import normalize_date
+from kg.gazetteer import Gazetteer
+from kg.model import Article, Event, Evidence, Mention
+from kg.relations import syntax as sx
+from kg.relations.arguments import Arguments, SentenceContext
+from kg.relations.modality import ModalityReader
+from kg.relations.rules import Rule, RuleSet, load_rules
+from kg.relations.trace import BunsetuRow, MentionRow, RuleTrace, SentenceTrace, TokenRow
+
+
+@dataclass
+class Extractor:
+    """Extracts events from one parsed unit (a paragraph) of an article."""
+
+    doc: Doc
+    offset: int
+    article: Article
+    gazetteer: Gazetteer
+    mentions: list[tuple[Mention, tuple[str, ...]]]
+    rules: RuleSet = field(default_factory=load_rules)
+    trace: bool = False  # record what was found and why in ``sentences``
+    sentences: list[SentenceTrace] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.arguments = Arguments.of(
+            self.doc, self.offset, self.mentions, self.gazetteer, self.rules
+        )
+        self.modality = ModalityReader(self.rules, self.article, self.offset, self.arguments)
+
+    # ----------------------------------------------------------------- driving
+    def events(self) -> list[Event]:
+        """Every event the rules find in the unit, one per mention and rule."""
+        found: list[Event] = []
+        context = SentenceContext()
+        for number, sent in enumerate(self.doc.sents):
+            traced = self._sentence_trace(number, sent) if self.trace else None
+            if traced is not None:
+                self.sentences.append(traced)
+            for token in sent:
+                for rule in self.rules.rules:
+                    if self._is_trigger(token, rule):
+                        found.extend(self._apply(rule, token, sent, context, traced))
+            context.topic = self.arguments.topic(sent) or context.topic
+            if traced is not None:
+                traced.topic = context.topic
+        return sx.unique_events(found)
+
+    def _is_trigger(self, token: Token, rule: Rule) -> bool:
+        if token.i in self.arguments.token_ids:
+            return False
+        if rule.trigger_prefix:
+            text = token.text
+            return (
+                len(text) == len(rule.trigger_prefix) + 1
+                and text.startswith(rule.trigger_prefix)
+                and text[-1] in self.gazetteer.abbreviations
+            )
+        return token.lemma_ in rule.triggers or token.text in rule.triggers
+
+    def _apply(
+        self,
+        rule: Rule,
+        trigger: Token,
+        sent: Span,
+        ctx: SentenceContext,
+        traced: SentenceTrace | None = None,
+    ) -> list[Event]:
+        trace = None
+        if traced is not None:
+            trace = RuleTrace(rule.rule_id, rule.relation, trigger.text, trigger.i)
+            traced.rules.append(trace)
+        self.arguments.trace = trace
+        try:
+            events = self._events_of(rule, trigger, sent, ctx, trace)
+        finally:
+            self.arguments.trace = None
+        if trace is not None:
+            trace.events = events
+            trace.outcome = trace.outcome or (f"{len(events)} event(s)" if events else "no event")
+        return events
+
+    def _events_of(
+        self, rule: Rule, trigger: Token, sent: Span, ctx: SentenceContext, trace: RuleTrace | None
+    ) -> list[Event]:
+        raw_targets = self._raw_targets(rule, trigger)
+        targets = list(dict.fromkeys(self._as_target(t, rule.relation) for t in raw_targets))
+        if not targets:
+            return _stop(trace, "no target")
+        place = self._place(trigger, raw_targets)
+        item = self.arguments.item(rule, trigger)
+        if rule.require_item and item is None:
+            return _stop(trace, "no item: the rule needs one (troops, weapons, aid …)")
+        agents = self.arguments.fill(rule.agent, trigger, role_name="agent")
+        if not agents and "object" not in rule.agent.slots:
+            agents = self.arguments.inherited_subject(trigger, rule.agent, ctx)
+            if trace is not None and agents:
+                trace.notes.append(f"agent carried over: {', '.join(agents)}")
+        if not agents:
+            return _stop(trace, "no agent")
+        modality, attributed, reason = self.modality.decide(trigger, sent)
+        if trace is not None:
+            trace.modality, trace.modality_reason, trace.attributed = modality, reason, attributed
+        events = []
+        for agent in agents:
+            for target in targets:
+                if agent == target:
+                    continue
+                if rule.relation == "visited" and self.arguments.home_state(agent) == target:
+                    if trace is not None:
+                        trace.notes.append(f"{agent} is at home in {target}: no visit")
+                    continue
+                event = self._event(rule, trigger, sent, agent, target, item, modality, attributed)
+                events.append(replace(event, place=place) if place != target else event)
+        return events
+
+    def _place(self, trigger: Token, raw_targets: list[str]) -> str | None:
+        """Where it happened: the city visited (平壌を訪問), else a で-phrase naming a place."""
+        for entity_id in raw_targets:
+            if self.arguments.kind(entity_id) == "Place":
+                return entity_id
+        for head in self.arguments.slot_heads("location", trigger):
+            ids = self.arguments.phrase_entities(head, ("Place", "State"))
+            if ids:
+                return ids[0]
+        return None
+
+    def _raw_targets(self, rule: Rule, trigger: Token) -> list[str]:
+        if rule.target_from == "abbreviation":
+            target = self.gazetteer.abbreviations[trigger.text[-1]]
+            if self.arguments.trace is not None:
+                self.arguments.trace.slot(
+                    "target", "abbreviation", trigger.text, "filled", ids=(target,)
+                )
+            return [target]
+        if rule.target is None:
+            return []
+        return self.arguments.fill(rule.target, trigger, clauses=True, role_name="target")
+
+    def _as_target(self, entity_id: str, relation: str) -> str:
+        """A visit to a city is a visit to its state."""
+        if relation != "visited" or self.arguments.kind(entity_id) != "Place":
+            return entity_id
+        entry = self.gazetteer.entries.get(entity_id)
+        state = entry.state if entry else self.arguments.states.get(entity_id)
+        return state or entity_id
+
+    def _event(
+        self,
+        rule: Rule,
+        trigger: Token,
+        sent: Span,
+        agent: str,
+        target: str,
+        item: str | None,
+        modality: str,
+        attributed: tuple[str, ...],
+    ) -> Event:
+        start = self.offset + sent.start_char
+        text = sent.text.strip()
+        start += len(sent.text) - len(sent.text.lstrip())
+        published = self.article.date_at(start)
+        section = self.article.section_at(start)
+        item_title = section.title if section and len(self.article.sections) > 1 else None
+        evidence = Evidence(
+            self.article.doc_id, text, start, start + len(text), published, item_title
+        )
+        return Event(
+            relation=rule.relation,
+            agent=agent,
+            target=target,
+            evidence=evidence,
+            rule_id=rule.rule_id,
+            modality=modality,
+            date=normalize_date(
+                sent.text,
+                published,
+                before=trigger.idx - sent.start_char,
+                forward=modality == "planned",
+            ),
+            item=item,
+            attributed_to=attributed,
+            trigger=trigger.text,
+        )
+
+    # ------------------------------------------------------------------ trace
+    def _sentence_trace(self, number: int, sent: Span) -> SentenceTrace:
+        traced = SentenceTrace(number, sent.text, self.offset + sent.start_char)
+        traced.tokens = [
+            TokenRow(t.i - sent.start, t.text, t.tag_, t.dep_, t.head.i - sent.start, t.lemma_)
+            for t in sent
+        ]
+        traced.bunsetu = _bunsetu(sent)
+        for mention, ids in self.mentions:
+            start = mention.start - self.offset
+            if sent.start_char <= start < sent.end_char:
+                traced.mentions.append(MentionRow(mention.text, mention.kind, ids, mention.source))
+        return traced
+
+
+def _stop(trace: RuleTrace | None, why: str) -> list[Event]:
+    if trace is not None:
+        trace.outcome = why
+    return []
+
+
+def _bunsetu(sent: Span) -> list[BunsetuRow]:
+    """The sentence's bunsetu with the one each depends on (GiNZA's bunsetu helpers)."""
+    try:
+        import ginza
+
+        spans = list(ginza.bunsetu_spans(sent))
+    except Exception:  # a Doc without GiNZA's bunsetu data (not parsed by ja_ginza)
+        return []
+    index = {t.i: n for n, span in enumerate(spans) for t in span}
+    rows = []
+    for n, span in enumerate(spans):
+        head_token = span.root
+        head = index.get(head_token.head.i, n)
+        rows.append(BunsetuRow(n, span.text, head, head_token.dep_))
+    return rows

@@ -1,0 +1,111 @@
+"""Modality: whether a statement asserts a fact or only reports, plans, requests,
+promises, supposes, denies or negates it.
+
+Decided from the trigger's own clause (its auxiliaries and the words up to the next
+comma), the verb that quotes it (…と報じた, …との報道を否定), and tense (news writes what
+will happen in the non-past).  Only asserted and reported mentions make a direct triple.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kg.model import Article
+from kg.relations import syntax as sx
+from kg.relations.arguments import ACTORS, Arguments
+from kg.relations.rules import Role, RuleSet
+
+_BARE_DAY = re.compile(r"(?<![\d月年])(\d{1,2})日")  # 26日から (no month: this month)
+
+
+@dataclass
+class ModalityReader:
+    """Decides the modality of the statements of one parsed unit of an article."""
+
+    rules: RuleSet
+    article: Article
+    offset: int
+    arguments: Arguments
+
+    def decide(self, trigger: Token, sent: Span) -> tuple[str, tuple[str, ...], str]:
+        """The statement's modality, who it is attributed to, and why (for the trace)."""
+        tail = sx.clause_tail(trigger)
+        for modality in (
+            "negated",
+            "hypothetical",
+            "requested",
+            "promised",
+            "planned",
+            "speculative",
+        ):
+            words = self.rules.modality.get(modality, ())
+            seen = [t.text for t in tail if t.lemma_ in words or t.text in words]
+            if seen:
+                return modality, (), f"{seen[0]} in the trigger's clause"
+        governor = sx.quote_governor(trigger, self.rules.content_nouns)
+        if self._scheduled(trigger, sent) and not self._performative(trigger, governor):
+            return "planned", (), "non-past: a schedule"
+        if governor is not None:
+            if sx.lemma(governor) in self.rules.denial_verbs:
+                return "denied", (), f"quoted by {governor.text}"
+            if sx.lemma(governor) in self.rules.reporting_verbs:
+                reporters = tuple(self._reporters(governor, trigger))
+                return "reported", reporters, f"quoted by {governor.text}"
+        marker = next((m for m in self.rules.reported_markers if m in sent.text), None)
+        if marker:
+            return "reported", (), f"{marker} in the sentence"
+        return "asserted", (), "no modality word"
+
+    def _performative(self, trigger: Token, governor: Token | None) -> bool:
+        """「…を強く非難する」と述べた: a speech act in the non-past, quoted from its speaker,
+        is done by being said, not scheduled."""
+        return (
+            governor is not None
+            and sx.lemma(trigger) in self.rules.performatives
+            and sx.lemma(governor) in self.rules.self_report_verbs
+        )
+
+    def _scheduled(self, trigger: Token, sent: Span) -> bool:
+        """Whether the statement is of a scheduled event, not a done one.
+
+        News writes what will happen in the non-past (訪問する); done acts take た and
+        ongoing ones ている.  A relative clause in the non-past (糾弾する声明) is no
+        schedule, and a chain of clauses (訪問し、会談する) is one only with a future cue
+        in the sentence (a day after publication, 来月 …): summaries also narrate the past
+        in the non-past.
+        """
+        tense = sx.tense(trigger)
+        if tense == "non-past":
+            return trigger.dep_ != "acl"
+        node = trigger
+        for _ in range(6):
+            if tense != "conjunctive" or node.dep_ not in ("advcl", "conj"):
+                break
+            node = node.head
+            tense = sx.tense(node)
+        return node.i != trigger.i and tense == "non-past" and self._future_cue(sent)
+
+    def _future_cue(self, sent: Span) -> bool:
+        if any(word in sent.text for word in self.rules.future_markers):
+            return True
+        published = self.article.date_at(self.offset + sent.start_char)
+        days = (int(m.group(1)) for m in _BARE_DAY.finditer(sent.text))
+        return published is not None and any(day > published.day for day in days)
+
+    def _reporters(self, governor: Token, trigger: Token) -> list[str]:
+        """Who says it: the governing verb's subject, or a は-topic the parser hung on the
+        quoted clause (米国は、北朝鮮が…提供していると非難)."""
+        role = Role(("subject",), ACTORS)
+        found = self.arguments.fill(role, governor)
+        if found:
+            return found
+        clause = trigger
+        while clause.head.i not in (governor.i, clause.i):
+            clause = clause.head
+        for child in clause.children:
+            if child.dep_ == "nsubj" and sx.case(child) == "は":
+                found.extend(self.arguments.phrase_entities(child, ACTORS))
+        return found or self.arguments.earlier_clause_subject(governor, role, 0)

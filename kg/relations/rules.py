@@ -1,0 +1,95 @@
+"""The rules as data: ``ontology/rules.yaml`` read into :class:`RuleSet`.
+
+One rule = one id (recorded on every event it produces), its trigger words, and per role
+the argument slots that may fill it and the classes allowed.  See the YAML header for
+the slot names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from kg.resources import ontology_file, read_yaml
+
+
+@dataclass(frozen=True)
+class Role:
+    slots: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    relation: str
+    triggers: frozenset[str]
+    agent: Role
+    target: Role | None
+    item: Role | None = None
+    trigger_prefix: str | None = None
+    target_from: str | None = None
+    require_item: bool = False
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    supply_items: tuple[str, ...]
+    modality: dict[str, tuple[str, ...]]
+    reporting_verbs: frozenset[str]
+    denial_verbs: frozenset[str]
+    reported_markers: tuple[str, ...]
+    light_verbs: frozenset[str]
+    adverbial_nouns: frozenset[str]
+    nominalizers: frozenset[str]
+    aspect_suffixes: frozenset[str]
+    content_nouns: frozenset[str]
+    modal_nouns: frozenset[str]  # 方針, 可能性, 予定 …: every modality word
+    self_report_verbs: frozenset[str]
+    future_markers: tuple[str, ...]
+    performatives: frozenset[str] = frozenset()  # 非難する」と述べた: done by saying it
+
+
+def _role(spec: dict | None) -> Role | None:
+    if not spec:
+        return None
+    return Role(tuple(spec.get("slots") or ()), tuple(spec.get("kinds") or ()))
+
+
+@cache
+def load_rules() -> RuleSet:
+    """Read ontology/rules.yaml."""
+    data = read_yaml(ontology_file("rules.yaml"))
+    rules = tuple(
+        Rule(
+            rule_id=spec["id"],
+            relation=spec["relation"],
+            triggers=frozenset(spec.get("triggers") or ()),
+            agent=_role(spec.get("agent")) or Role(("subject",)),
+            target=_role(spec.get("target")),
+            item=_role(spec.get("item")),
+            trigger_prefix=spec.get("trigger_prefix"),
+            target_from=spec.get("target_from"),
+            require_item=bool(spec.get("require_item")),
+        )
+        for spec in data["rules"]
+    )
+    words = lambda key: frozenset(data.get(key) or ())  # noqa: E731
+    return RuleSet(
+        rules=rules,
+        supply_items=tuple(sorted(data.get("supply_items") or (), key=len, reverse=True)),
+        modality={k: tuple(v) for k, v in (data.get("modality") or {}).items()},
+        reporting_verbs=words("reporting_verbs"),
+        denial_verbs=words("denial_verbs"),
+        reported_markers=tuple(data.get("reported_markers") or ()),
+        light_verbs=words("light_verbs"),
+        adverbial_nouns=words("adverbial_nouns"),
+        nominalizers=words("nominalizers"),
+        aspect_suffixes=words("aspect_suffixes"),
+        content_nouns=words("content_nouns"),
+        modal_nouns=frozenset(w for ws in (data.get("modality") or {}).values() for w in ws),
+        self_report_verbs=words("self_report_verbs"),
+        future_markers=tuple(data.get("future_markers") or ()),
+        performatives=words("performatives"),
+    )

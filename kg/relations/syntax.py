@@ -1,0 +1,246 @@
+"""Japanese syntax over GiNZA's parse: the small readings the rule engine is built of.
+
+Case markers (:func:`case`), subjects with が before は (:func:`subjects`), the corrections
+Japanese grammar allows where the parser errs (:func:`adjacent_argument`,
+:func:`stray_arguments`, :func:`displaced_object`, :func:`object_before_quote`),
+coordination (:func:`conjuncts`), quotation (:func:`quoted_clauses`,
+:func:`quote_governor`) and tense (:func:`tense`, :func:`clause_tail`).  Each is a plain
+function of spaCy tokens, like textacy's ``extract`` helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Token
+
+from kg.model import Event
+
+ARG_DEPS = frozenset({"nsubj", "obj", "obl", "nmod", "iobj", "csubj", "compound", "dislocated"})
+DATIVE = ("に対して", "に対し", "への", "に", "へ")
+ABOUT = ("について", "に関して", "をめぐり", "を巡り", "をめぐって", "を巡って")
+QUOTE_DEPS = frozenset({"advcl", "ccomp", "obl", "acl", "nmod"})  # …と非難, …との報道
+CLAUSE_DEPS = ("advcl", "conj", "acl")
+GENITIVE = ("の", "による")  # プーチン氏の訪朝, ロシアによる侵攻
+COORDINATORS = frozenset({"および", "及び", "並びに", "や", "と"})
+
+
+def case(token: Token) -> str:
+    """The case marker of a noun phrase: が, を, に対して, の …"""
+    parts = [
+        c.text
+        for c in token.children
+        if c.dep_ in ("case", "fixed", "mark") and c.i > token.i and c.pos_ in ("ADP", "SCONJ")
+    ]
+    for c in token.children:
+        if c.dep_ == "case" and c.i > token.i:
+            parts.extend(g.text for g in c.children if g.dep_ == "fixed")
+    return "".join(parts)
+
+
+def subjects(children: list[Token], topics: bool = True) -> Iterable[Token]:
+    """Subjects, が before は: when the parser hangs a sentence topic on an embedded
+    predicate that has its own が-subject, the が-subject is the embedded one's."""
+    marked = [c for c in children if c.dep_ == "nsubj" or case(c) in ("が", "は")]
+    ga = [c for c in marked if case(c) != "は"]
+    wa = [c for c in marked if case(c) == "は"]
+    return ga + wa if topics else ga
+
+
+def adjacent_argument(trigger: Token, particles: tuple[str, ...]) -> list[Token]:
+    """The phrase right before the predicate, when it carries one of ``particles``.
+
+    In Japanese the phrase immediately before a predicate depends on it; this holds
+    where the parser attached it further up (米ワシントンを訪問中の…大統領が出席).
+    """
+    start = min([trigger.i, *(c.i for c in trigger.children if c.dep_ == "compound")])
+    if start == 0:
+        return []
+    particle = trigger.doc[start - 1]
+    if particle.dep_ in ("case", "fixed") and particle.text in particles:
+        head = particle.head
+        while head.dep_ == "case" and head.head.i != head.i:  # に|対して chains
+            head = head.head
+        return [head] if head.i < start else []
+    return []
+
+
+def stray_arguments(pred: Token, particles: tuple[str, ...]) -> list[Token]:
+    """Case-marked phrases the parser hung on a noun inside the predicate's own phrase.
+
+    A noun takes no に-argument, so ロシアに in ロシアに自爆ドローンを供与 and
+    ウクライナへの in ウクライナへの長距離ミサイルの供与 belong to the predicate.
+    """
+    found = []
+    for token in clause_tokens(pred):
+        if token.i >= pred.i or token.head.i == pred.i:
+            continue
+        head = token.head
+        if (
+            case(token) in particles
+            and head.dep_ in ("compound", "nmod", "obj", "amod")
+            and (head.pos_ in ("NOUN", "PROPN") or head.dep_ == "compound")
+        ):
+            found.append(token)
+    return found
+
+
+def clause_tokens(pred: Token) -> Iterator[Token]:
+    """The tokens of the predicate's own clause: its subtree minus embedded clauses."""
+    stack = list(pred.children)
+    while stack:
+        token = stack.pop()
+        if token.dep_ in ("advcl", "acl", "ccomp", "csubj") and token.pos_ in ("VERB", "ADJ"):
+            continue
+        yield token
+        stack.extend(token.children)
+
+
+def displaced_object(pred: Token) -> list[Token]:
+    """A を-phrase the parser gave to an embedded verb that has its own を-object.
+
+    A Japanese predicate takes one を-object; of two on one verb, the earlier one set off
+    by a comma belongs to the main predicate (プーチンの訪問を、…支援を得るために…と批判).
+    """
+    found = []
+    for verb in pred.subtree:
+        if verb.i == pred.i or verb.i > pred.i:
+            continue
+        objects = [c for c in verb.children if case(c) == "を"]
+        if len(objects) >= 2 and comma_after(objects[0]):
+            found.append(objects[0])
+    return found + object_before_quote(pred)
+
+
+def object_before_quote(pred: Token) -> list[Token]:
+    """XをYと非難した: a を-phrase before a quotation 「…」と belongs to the verb that quotes,
+    though the parser hangs it on the quoted predicate (中国の行為を「違法だ」と非難)."""
+    found = []
+    for clause in pred.children:
+        if clause.i > pred.i or not any(
+            c.dep_ == "case" and c.text == "と" for c in clause.children
+        ):
+            continue
+        opening = next((t for t in clause.subtree if t.text in ("「", "『")), None)
+        if opening is None:
+            continue
+        found += [
+            t
+            for t in clause.subtree
+            if t.i < opening.i and case(t) == "を" and t.head.i > opening.i
+        ]
+    return found
+
+
+def comma_after(token: Token) -> bool:
+    """Whether the phrase headed by ``token`` is followed by a comma (X が、)."""
+    end = max([token.i, *(c.i for c in token.children if c.dep_ == "case")])
+    following = token.doc[end + 1] if end + 1 < len(token.doc) else None
+    return following is not None and following.text in ("、", ",", "，")
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """北朝鮮とロシア, 米国および韓国: the nouns coordinated with ``token``."""
+    out = []
+    for child in token.children:
+        if child.dep_ == "conj" or (
+            child.dep_ == "nmod"
+            and (
+                case(child) in ("と", "や")
+                or any(g.dep_ == "cc" and g.text in COORDINATORS for g in child.children)
+            )
+        ):
+            out.append(child)
+    return out
+
+
+def is_nominal(token: Token) -> bool:
+    """A trigger used as a noun (訪問を批判, プーチン氏の訪朝), not as a verb (訪問した)."""
+    return not any(c.dep_ in ("aux", "cop") and c.lemma_ in ("する", "だ") for c in token.children)
+
+
+def quoted_clauses(children: list[Token]) -> list[Token]:
+    """Clauses quoted with と among ``children``, also behind として (…しているとして懸念)."""
+    found = []
+    for clause in children:
+        if clause.dep_ in QUOTE_DEPS and clause.pos_ == "VERB" and quoted(clause):
+            found.append(clause)
+        elif clause.lemma_ == "する" and clause.dep_ in QUOTE_DEPS:
+            found += [c for c in clause.children if c.pos_ == "VERB" and quoted(c)]
+    return found
+
+
+def quoted(clause: Token) -> bool:
+    return any(c.text == "と" and c.dep_ in ("case", "mark") for c in clause.children)
+
+
+def quote_governor(trigger: Token, content_nouns: frozenset[str]) -> Token | None:
+    """The verb whose と-quoted clause contains the trigger (…を提供していると非難), seen
+    through a noun that carries the quote (…を供与したとの報道を否定した → 否定)."""
+    node = trigger
+    for _ in range(4):
+        if node.dep_ in QUOTE_DEPS and quoted(node) and node.head.i != node.i:
+            governor = node.head
+            # …との報道を否定 / …として懸念を表明: the noun or する carrying the quote
+            # hands it on to the predicate it depends on.
+            if (governor.lemma_ in content_nouns or lemma(governor) == "する") and (
+                governor.head.i != governor.i
+            ):
+                return governor.head
+            return governor
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def lemma(predicate: Token) -> str:
+    """A predicate's lemma, with a light する read with its word (明らかにした → 明らかにする)."""
+    doc = predicate.doc
+    if predicate.lemma_ == "する" and predicate.i >= 2 and doc[predicate.i - 1].text == "に":
+        word = doc[predicate.i - 2]
+        if word.pos_ in ("ADJ", "NOUN"):
+            return f"{word.text}にする"
+    return predicate.lemma_
+
+
+def tense(predicate: Token) -> str:
+    """'past', 'progressive', 'non-past', 'conjunctive' (し、/て) or 'none' (a noun)."""
+    parts = [c for c in predicate.children if c.dep_ in ("aux", "mark", "cop")]
+    parts += [g for c in parts for g in c.children if g.dep_ == "fixed"]
+    parts = sorted((t for t in parts if t.i > predicate.i), key=lambda t: t.i)
+    lemmas = {t.lemma_ for t in parts}
+    if "た" in lemmas:
+        return "past"
+    if lemmas & {"いる", "おる", "ある"}:
+        return "progressive"
+    if not parts:
+        if predicate.pos_ != "VERB" or "サ変" in predicate.tag_:
+            return "none"
+        return "non-past" if predicate.text == predicate.lemma_ else "conjunctive"
+    last = parts[-1].text
+    if last in ("する", "ます", "れる", "られる"):
+        return "non-past"
+    if last in ("し", "て", "で"):
+        return "conjunctive"
+    return "none"
+
+
+def clause_tail(trigger: Token) -> list[Token]:
+    """The trigger's auxiliaries and the words after it up to the next comma or clause."""
+    tail = [c for c in trigger.children if c.dep_ in ("aux", "mark", "fixed", "cop")]
+    for token in trigger.doc[trigger.i + 1 : trigger.i + 8]:
+        if token.is_punct or token.i >= trigger.sent.end:
+            break
+        tail.append(token)
+    return tail
+
+
+def unique_events(events: list[Event]) -> list[Event]:
+    seen, out = set(), []
+    for event in events:
+        key = (event.relation, event.agent, event.target, event.evidence.start, event.rule_id)
+        if key not in seen:
+            seen.add(key)
+            out.append(event)
+    return out
