@@ -114,7 +114,9 @@ def _print_sentence(trace) -> None:
             for m in trace.mentions
         ]
         out.print("[bold]mentions[/] " + " · ".join(names), highlight=False, soft_wrap=True)
-    if not trace.rules:
+    if trace.note:
+        out.print(f"[dim]{escape(trace.note)}[/]")
+    elif not trace.rules:
         out.print("[dim]no trigger[/]")
     for rule in trace.rules:
         out.print(

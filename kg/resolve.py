@@ -21,7 +21,7 @@ from kg.model import Entity, Mention
 # Mentions that name their entity (and so are aliases of it); 両首脳, 同条約 and 米 refer
 # without naming.
 NAMING_SOURCES = frozenset(
-    {"gazetteer", "ginza", "context", "pattern", "compound", "titled", "description"}
+    {"gazetteer", "ginza", "context", "pattern", "compound", "titled", "description", "acronym"}
 )
 
 
@@ -61,6 +61,9 @@ class ArticleResolver:
     gazetteer: Gazetteer
     scope: str | None = None  # the article's document id, for entities of its own
     seen: list[str] = field(default_factory=list)  # entity ids, most recent last
+    titled: dict[str, list[str]] = field(default_factory=dict)  # title → persons, last last
+    person_states: dict[str, str] = field(default_factory=dict)  # minted persons' states
+    acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # AU → African_Union
     # The article's agreements by head noun (協定 → …): (id, named, text as written).
     agreements: dict[str, list[tuple[str, bool, str]]] = field(default_factory=dict)
     seen_names: dict[str, str] = field(default_factory=dict)  # full name → id
@@ -83,6 +86,14 @@ class ArticleResolver:
             return self._pair(mention.kind)
         elif mention.source == "definite":
             return self._last(mention.kind)
+        elif mention.source == "title":
+            return self._titled(mention)
+        elif mention.source == "acronym":
+            end, ids = self.previous
+            if ids and 0 <= mention.start - end <= 3:
+                self.acronyms[normalize(mention.text)] = ids
+                return ids
+            ids = self._from_name(mention)
         elif mention.source == "description":
             ids = self._described(mention)
         else:
@@ -90,7 +101,28 @@ class ArticleResolver:
         self.seen.extend(ids)
         if len(ids) == 1 and mention.kind == "Person":
             self.seen_names.setdefault(normalize(bare_name(mention.text)), ids[0])
+            for related in mention.related:
+                if self._kind(related) == "State":
+                    self.person_states.setdefault(ids[0], related)
+            if mention.title and mention.title not in HONORIFICS:
+                persons = self.titled.setdefault(mention.title, [])
+                if ids[0] in persons:
+                    persons.remove(ids[0])
+                persons.append(ids[0])
         return ids
+
+    def _titled(self, mention: Mention) -> tuple[str, ...]:
+        """首相は, 同大統領: the person last named with that title in the article; one of
+        the state named before it (ロシアの大統領) when several were."""
+        persons = self.titled.get(mention.title or "", [])
+        states = {r for r in mention.related if self._kind(r) == "State"}
+        if states:
+            persons = [p for p in persons if self._state(p) in states] or persons
+        return (persons[-1],) if persons else ()
+
+    def _state(self, person: str) -> str | None:
+        entry = self.gazetteer.entries.get(person)
+        return entry.state if entry else self.person_states.get(person)
 
     def know_agreements(self, mentions: Iterable[Mention]) -> None:
         """Note every agreement the article names or describes, by its head noun, before
@@ -195,6 +227,8 @@ class ArticleResolver:
 
     def _from_name(self, mention: Mention) -> tuple[str, ...]:
         name = normalize(bare_name(mention.text))
+        if name in self.acronyms:
+            return self.acronyms[name]
         known = self.gazetteer.aliases.get(name)
         if known:
             return (known,)

@@ -6,6 +6,8 @@ held-out sentences per relation is tests/test_heldout.py.
 
 from __future__ import annotations
 
+import pytest
+
 
 def _facts(result):
     return {(e.agent, e.relation, e.target) for e in result.events if e.is_fact}
@@ -89,3 +91,136 @@ def test_agreeing_to_supply_is_a_promise(extract_text):
     result = extract_text("イランはロシアに弾道ミサイルを供与することで合意した。")
     assert not _facts(result)
     assert any(e.modality == "promised" for e in result.events if e.relation == "supplied")
+
+
+# --- Constructions of real news (issue 12).  Every sentence was written for these tests
+# about other states and years; none is taken from ../shared/realnews.  Each case lists
+# facts that must be found and facts that must not.
+
+NEWS_CASES = [
+    # a list of states closed by 「の…カ国」 signs together
+    (
+        "ペルー、チリ、コロンビア、エクアドルの4カ国が、漁業資源を保護する地域協定を結んだ。",
+        [("Peru", "signed", "*"), ("Ecuador", "signed", "*"), ("Chile", "signed", "*")],
+        [],
+    ),
+    # a list of leaders closed by ら, set off by a comma the parser hangs elsewhere
+    (
+        "ケニアのルト大統領、タンザニアのハッサン大統領ら各国首脳が、その日行われる式典に"
+        "参列するため、ナイロビに到着した。",
+        [("person/ルト", "visited", "*"), ("person/ハッサン", "visited", "*")],
+        [],
+    ),
+    # the place a relative clause names is the one visited; the teller is the visitor
+    (
+        "米国のブリンケン国務長官は18日未明、訪問していたキーウで記者団に語った。",
+        [("Antony_Blinken", "visited", "Ukraine")],
+        [("Ukraine", "visited", "Ukraine")],
+    ),
+    # 遺憾の意を表明: the quotation's own subject is the target
+    (
+        "英政府の報道官は15日、「イスラエル軍は国際法を尊重しなければならない」と"
+        "「遺憾の意」を表明した。",
+        [("United_Kingdom", "condemned", "Israel")],
+        [],
+    ),
+    # the victim of a killing is no target; its actor is
+    (
+        "フランス外相はロシア軍による民間人の殺害を強く非難した。",
+        [],
+        [("*", "condemned", "organization/民間人")],
+    ),
+    (
+        "国連のグテレス事務総長はナワリヌイ氏の死亡を受けて声明を出し、その死を非難した。",
+        [],
+        [("*", "condemned", "person/ナワリヌイ")],
+    ),
+    # 批判するなど lists what was done; it schedules nothing
+    (
+        "イタリアの閣僚が、中東の不安定を招いているとしてイスラエルや米国を批判するなど、"
+        "政策は様変わりしている。",
+        [("Italy", "condemned", "Israel"), ("Italy", "condemned", "United_States")],
+        [],
+    ),
+    # …but an accused named before a reason clause stays the accused
+    (
+        "北朝鮮が、ロシアに武器を供与しているとして米国は非難した。",
+        [("United_States", "condemned", "North_Korea")],
+        [("North_Korea", "condemned", "*")],
+    ),
+    # a plan at the end of a chain of clauses covers the visit at its start
+    (
+        "英国のキャメロン外相が中国を訪れて、王毅外相と協議する予定だ。",
+        [],
+        [("David_Cameron", "visited", "China"), ("person/キャメロン", "visited", "China")],
+    ),
+    # stays, passages, landings and 来日 are visits
+    (
+        "モディ首相は国連総会に出席するためニューヨークに滞在している。",
+        [("Narendra_Modi", "visited", "United_States")],
+        [],
+    ),
+    (
+        "フランス海軍の駆逐艦が12日、ホルムズ海峡を通過した。",
+        [("France", "visited", "*")],
+        [],
+    ),
+    ("ケニアのルト大統領は8日、来日した。", [("person/ルト", "visited", "Japan")], []),
+    # a title alone stands for the person named with it before
+    (
+        "スペインのサンチェス首相が記者会見した。3日、首相はモロッコを訪問した。",
+        [("person/サンチェス", "visited", "Morocco")],
+        [],
+    ),
+    # relief teams sent are supplies; a survey team is not
+    (
+        "フランスはレスキュー隊をトルコに送った。",
+        [("France", "supplied", "Turkey")],
+        [],
+    ),
+    ("国連は調査団をスーダンに派遣した。", [], [("*", "supplied", "Sudan")]),
+    # an acronym in parentheses names the organization named before it
+    (
+        "アフリカ連合(AU)は声明を出した。AUは武装勢力「アル・シャバーブ」を非難した。",
+        [("African_Union", "condemned", "organization/アル・シャバーブ")],
+        [],
+    ),
+    # a source citation line states nothing
+    ("山田太郎『国連事務総長がイランを非難「決議違反」』。", [], [("*", "condemned", "Iran")]),
+    # a condition set off by a comma governs the predicate after it
+    (
+        "両国の協議がまとまれば、ケニアのルト大統領が来月ウガンダを訪問する。",
+        [],
+        [("person/ルト", "visited", "Uganda")],
+    ),
+    (
+        "交渉が順調に進めば、ケニアのルト大統領は同日、ウガンダに到着したはずだった。",
+        [],
+        [("person/ルト", "visited", "Uganda")],
+    ),
+    # 批難 is 非難
+    (
+        "安保理は、イランを批難する議長声明を全会一致で採択した。",
+        [("UN_Security_Council", "condemned", "Iran")],
+        [],
+    ),
+    # a headline's clauses are sentences: the second's subject does not sign
+    (
+        "ケニアとウガンダが漁業協定に署名　タンザニアは懸念",
+        [("Kenya", "signed", "*")],
+        [("Tanzania", "signed", "*")],
+    ),
+]
+
+
+def _matches(fact, pattern):
+    return all(p == "*" or p == f for p, f in zip(pattern, fact, strict=True))
+
+
+@pytest.mark.parametrize(("text", "wanted", "unwanted"), NEWS_CASES)
+def test_constructions_of_real_news(extract_text, text, wanted, unwanted):
+    facts = _facts(extract_text(text))
+    for pattern in wanted:
+        assert any(_matches(f, pattern) for f in facts), (pattern, facts)
+    for pattern in unwanted:
+        assert not any(_matches(f, pattern) for f in facts), (pattern, facts)

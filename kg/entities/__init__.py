@@ -27,19 +27,22 @@ come last, over what is left: their phrase may hold other mentions (クリミア
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from kg.entities.agreements import described_agreements, named_agreements
 from kg.entities.gazetteer_spans import gazetteer_mentions
 from kg.entities.lexicon import HONORIFICS, agreement_heads, ne_label_map
-from kg.entities.names import Known, compound_names, ginza_names
-from kg.entities.persons import titled_persons
+from kg.entities.names import Known, compound_names, ginza_names, quoted_names
+from kg.entities.persons import title_references, titled_persons
 from kg.gazetteer import Gazetteer, normalize
 from kg.model import Mention
 
 __all__ = ["find_mentions", "HONORIFICS", "agreement_heads", "ne_label_map"]
 
 _PARENTHESIS = ("(", "（")
+_ACRONYM = re.compile(r"^[A-ZＡ-Ｚ][A-Za-zＡ-Ｚａ-ｚ0-9&.・-]{1,9}$")
 # Finders in the order that wins a tie between spans of the same length.
 RANKS = {
     "gazetteer": 0,
@@ -47,9 +50,11 @@ RANKS = {
     "pair": 0,
     "definite": 0,
     "abbreviation": 0,
+    "title": 0,
+    "acronym": 0,
     "pattern": 1,
+    "titled": 1,  # a name right before a person's title is a person, whatever GiNZA says
     "ginza": 2,
-    "titled": 3,
     "compound": 3,
 }
 Found = tuple[Span, Mention]
@@ -62,6 +67,7 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     candidates = [
         *known_found,
         *_unknown_agreements(named_agreements(doc), known_found),
+        *quoted_names(doc),
         *ginza_names(doc, gazetteer, known),
         *compound_names(doc, gazetteer, known),
         *titled_persons(doc, gazetteer, known),
@@ -69,9 +75,12 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     chosen = []
     for span, mention in sorted(arbitrate(candidates, known_found), key=lambda p: p[0].start):
         chosen.append((span, _with_related(span, mention, chosen, known_found, gazetteer)))
+    chosen = _acronyms(doc, chosen)
     references = [(span, m) for span, m in chosen if m.source == "definite"]
     taken = {i for span, m in chosen if m.source != "definite" for i in range(span.start, span.end)}
     described = described_agreements(doc, taken, frozenset(gazetteer.definites))
+    taken |= {i for span, _ in described for i in range(span.start, span.end)}
+    described += title_references(doc, gazetteer, taken)
     chosen = [
         pair for pair in chosen if not _inside_any(pair[0], described) or pair not in references
     ]
@@ -116,6 +125,31 @@ def _list_of_known(span: Span, names: list[tuple[int, int]], covered: set[int]) 
     inside = [n for n in names if span.start <= n[0] and n[1] <= span.end]
     rest = [t for t in span if t.i not in covered]
     return len(inside) >= 2 and all(t.is_punct or t.text in ("・", "と", "、") for t in rest)
+
+
+def _acronyms(doc: Doc, chosen: list[Found]) -> list[Found]:
+    """A short form in parentheses right after a name (アフリカ連合(AU), 正義と平等運動
+    (JEM)) is that name's acronym in the article: found or not by a finder, it becomes a
+    mention the resolver gives the name's entity, and later uses of it too."""
+    ends = {span.end: mention for span, mention in chosen}
+    by_start = {pair[0].start: pair for pair in chosen}
+    out = [pair for pair in chosen]
+    for i in range(1, len(doc) - 2):
+        named = i if doc[i - 1].text not in "」』" else i - 1  # 「正義と平等運動」(JEM)
+        if doc[i].text not in _PARENTHESIS or named not in ends:
+            continue
+        close = next((j for j in range(i + 2, min(i + 5, len(doc))) if doc[j].text in ")）"), None)
+        if close is None:
+            continue
+        span = doc[i + 1 : close]
+        if not _ACRONYM.match(span.text):
+            continue
+        mention = Mention(
+            span.text, span.start_char, span.end_char, ends[named].kind, None, source="acronym"
+        )
+        out = [p for p in out if p is not by_start.get(span.start) or p[0].end != span.end]
+        out.append((span, mention))
+    return out
 
 
 def _inside_any(span: Span, others: list[Found]) -> bool:

@@ -44,6 +44,8 @@ class NameWords:
     province: str
     generic: frozenset[str]
     not_names: frozenset[str]
+    not_endings: frozenset[str]
+    quoted_classes: tuple[tuple[str, str], ...]  # (class noun, class), longest noun first
     agreements: frozenset[str]
     agreements_when_signed: frozenset[str]
     signing: frozenset[str]
@@ -80,6 +82,17 @@ def name_words() -> NameWords:
         province=data.get("province_head") or "省",
         generic=frozenset(data.get("generic_modifiers") or ()),
         not_names=frozenset(data.get("not_names") or ()),
+        not_endings=frozenset(data.get("not_name_endings") or ()),
+        quoted_classes=tuple(
+            sorted(
+                (
+                    (noun, kind)
+                    for kind, nouns in (data.get("quoted_name_classes") or {}).items()
+                    for noun in nouns
+                ),
+                key=lambda pair: -len(pair[0]),
+            )
+        ),
         agreements=frozenset(nouns.get("always") or ()),
         agreements_when_signed=frozenset(nouns.get("when_signed") or ()),
         signing=frozenset(data.get("signing_words") or ()),

@@ -112,6 +112,27 @@ def _proper_organization(token: Token, known: Known) -> tuple[Span, Mention] | N
     return span, mention
 
 
+def quoted_names(doc: Doc) -> list[tuple[Span, Mention]]:
+    """Names in 「」 right after the noun of their class (反政府組織「正義と平等運動」,
+    日曜紙「サンデー・インディペンデント」, 新協定「…パートナーシップ」)."""
+    classes = name_words().quoted_classes
+    found = []
+    for i, token in enumerate(doc[:-2]):
+        if doc[i + 1].text != "「" or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        kind = next((k for noun, k in classes if token.text.endswith(noun)), None)
+        close = next((j for j in range(i + 2, min(i + 30, len(doc))) if doc[j].text == "」"), None)
+        if kind is None or close is None or close == i + 2:
+            continue
+        span = doc[i + 2 : close]
+        if any(t.text in "「」、。" for t in span) or len(span.text) > 40:
+            continue
+        found.append(
+            (span, Mention(span.text, span.start_char, span.end_char, kind, None, source="pattern"))
+        )
+    return found
+
+
 def _list_joiner(doc: Doc, i: int) -> bool:
     """A ・ that joins two names in a list (自由党・保守党), not the parts of one name: the
     word before it ends in an organization's or a place's word."""
@@ -166,7 +187,10 @@ def _trimmed(span: Span) -> Span | None:
     doc = span.doc
     while start < end and (doc[start].text in _BRACKETS or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].text in _BRACKETS | _BREAKS or doc[end - 1].is_space):
+    endings = name_words().not_endings
+    while end > start and (
+        doc[end - 1].text in _BRACKETS | _BREAKS | endings or doc[end - 1].is_space
+    ):
         end -= 1
     inner = doc[start:end]
     if not inner or any(t.text in _BRACKETS | _BREAKS or t.is_space for t in inner):

@@ -80,3 +80,41 @@ def _common_word(text: str) -> bool:
     """Katakana or Latin words that are no names (チーム, センター)."""
     words = name_words()
     return text in words.not_names or words.head_kind(text) is not None
+
+
+def title_references(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[tuple[Span, Mention]]:
+    """Titles standing for a person named before (首相は…, 同大統領): a title that follows
+    no name and heads no compound (大統領選), with 同 in front or none.  The resolver
+    gives them the person last named with that title in the article."""
+    found = []
+    inside = set()  # tokens of a longer title that starts earlier (国務|長官)
+    for i in range(len(doc)):
+        title = title_at(doc, i, gaz)
+        end = i
+        while title is not None and end < len(doc) and len(normalize(doc[i:end].text)) < len(title):
+            end += 1
+        if i in taken or i in inside or title is None or len(title) < 2:
+            inside.update(range(i + 1, end))
+            continue
+        inside.update(range(i + 1, end))
+        start = i - 1 if i > 0 and doc[i - 1].text == "同" else i
+        if any(t in taken for t in range(start, end)):
+            continue
+        if (
+            start == i
+            and i > 0
+            and (_name_part(doc[i - 1], Known({}, {})) or is_proper(doc[i - 1]))
+        ):
+            continue  # a name the finders did not take: not a reference
+        if (
+            end < len(doc)
+            and doc[end].pos_ in ("NOUN", "PROPN")
+            and doc[end].text not in NAME_JOINERS
+        ):
+            continue  # 大統領選, 首相官邸: a compound
+        span = doc[start:end]
+        mention = Mention(
+            span.text, span.start_char, span.end_char, "Person", None, title=title, source="title"
+        )
+        found.append((span, mention))
+    return found

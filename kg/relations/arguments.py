@@ -151,6 +151,8 @@ class Arguments:
         children = [c for c in pred.children if c.dep_ in sx.ARG_DEPS]
         if pred.i != trigger.i:
             children += [c for c in trigger.children if c.dep_ in sx.ARG_DEPS]
+        carrier = self._carrier(trigger)
+        carried = list(carrier.children) if carrier is not None else []
         if slot == "subject":
             yield from self._subject_heads(pred, children)
         elif slot == "object":
@@ -192,9 +194,10 @@ class Arguments:
             if following is not None:
                 yield following
         elif slot == "quote_subject":
-            for clause in sx.quoted_clauses([*trigger.children, *pred.children]):
+            for clause in sx.quoted_clauses([*trigger.children, *pred.children, *carried]):
                 stray = sx.stray_arguments(clause, ("が",))
                 yield from sx.subjects(list(clause.children) + stray, topics=False)
+                yield from sx.bracketed_topics(clause)
 
     def _subject_heads(self, pred: Token, children: list[Token]) -> list[Token]:
         """Subjects of a predicate, with the comma rule of Japanese news prose: a subject
@@ -202,15 +205,18 @@ class Arguments:
         parser hangs it on a clause nominalised by こと; that clause's own subject is the
         nearest が-phrase inside it."""
         subjects = list(sx.subjects(children + sx.stray_arguments(pred, ("が",))))
+        if not sx.in_brackets(pred):  # a quotation's topic is not its speaker
+            subjects = [c for c in subjects if not sx.in_brackets(c)]
         if pred.dep_ == "acl":  # は never marks a relative clause's subject
             subjects = [c for c in subjects if sx.case(c) != "は"]
-        else:  # …so a は-phrase the parser gave to a relative clause is the main subject
+        else:  # …so a は-phrase (or a が-phrase set off by a comma) the parser gave to a
+            # relative clause is the main subject
             subjects += [
                 t
                 for t in pred.subtree
                 if t.i < pred.i
                 and t.dep_ == "nsubj"
-                and sx.case(t) == "は"
+                and (sx.case(t) == "は" or sx.case(t) == "が" and sx.comma_after(t))
                 and t.head.dep_ == "acl"
                 and t.head.i != pred.i
             ]
@@ -226,7 +232,24 @@ class Arguments:
                         subjects += [
                             c for c in sx.subjects(list(clause.children)) if sx.comma_after(c)
                         ]
+        if not subjects and any(sx.case(c) == "を" for c in children):
+            subjects = self._subject_before_reason(pred)
         return subjects
+
+    def _subject_before_reason(self, pred: Token) -> list[Token]:
+        """Aが、[Bを招いているとして] Cを批判: a comma-set subject the parser gave to a quoted
+        reason clause before a predicate that has its own object is that predicate's
+        subject (the reason's left-out subject is the object).  Without an object of its
+        own (Aが、Cに武器を供与しているとして非難) A stays in the quotation."""
+        for clause in pred.children:
+            if clause.dep_ != "advcl" or clause.i > pred.i:
+                continue
+            quoted = [clause, *(c for c in clause.children if c.dep_ == "advcl")]
+            for verb in quoted:
+                found = [c for c in sx.subjects(list(verb.children)) if sx.comma_after(c)]
+                if found and (sx.quoted(verb) or verb.lemma_ == "する"):
+                    return found[:1]
+        return []
 
     def _nominalised(self, pred: Token) -> bool:
         return pred.dep_ == "acl" and pred.head.lemma_ in self.rules.nominalizers
@@ -250,6 +273,18 @@ class Arguments:
                 return token
         return None
 
+    def _carrier(self, trigger: Token) -> Token | None:
+        """The noun carrying a trigger to a light verb (遺憾の|意を|表明), if any."""
+        head = trigger.head
+        if (
+            trigger.dep_ in ("nmod", "advmod", "compound")
+            and head.lemma_ in self.rules.carrier_nouns
+            and head.dep_ == "obj"
+            and head.head.lemma_ in self.rules.light_verbs
+        ):
+            return head
+        return None
+
     def predicate_head(self, trigger: Token) -> Token:
         """Where arguments attach: the trigger, the light verb a nominal trigger is the
         object of (懸念を表明した → 表明; 派兵を続ける → 続ける), or the aspect suffix it
@@ -257,6 +292,9 @@ class Arguments:
         head = trigger.head
         if trigger.dep_ == "compound" and head.lemma_ in self.rules.aspect_suffixes:
             return head
+        carrier = self._carrier(trigger)
+        if carrier is not None:
+            return carrier.head  # 遺憾の意を表明: the light verb carries the arguments
         if (
             sx.is_nominal(trigger)
             and trigger.dep_ == "obj"
@@ -271,18 +309,24 @@ class Arguments:
         genitives = [c for c in head.children if c.dep_ == "nmod" and sx.case(c) in sx.GENITIVE]
         agents = [c for c in genitives if sx.case(c) == "による"]
         genitives = agents or genitives  # イスラエルによるシリアの…空爆: the actor, not the place
+        if head.lemma_ in self.rules.patient_nouns:
+            genitives = agents  # ブットー氏の殺害: the victim is no actor
         groups = [[head], compounds, genitives]
         if "サ変" in head.tag_ and head.i not in self.token_ids:
             groups = [genitives, compounds]  # プーチンの北朝鮮訪問を批判: the actor, not the place
+        listed: list[str] = []  # members of a list the head closes (A、B、Cの3カ国)
         for group in groups:
             ids: list[str] = []
             for token in group:
-                for member in [token, *sx.conjuncts(token)]:
-                    ids.extend(self._ids_in(member, kinds))
+                ids.extend(self._ids_in(token, kinds))
+                for member in sx.conjuncts(token):
+                    (ids if ids or token is not head else listed).extend(
+                        self._ids_in(member, kinds)
+                    )
             if ids:
-                ids = self._prefer_people(list(dict.fromkeys(ids)))
+                ids = self._prefer_people(list(dict.fromkeys(ids + listed)))
                 return ids + self._people_coordinated_over(genitives, ids)
-        return []
+        return self._prefer_people(list(dict.fromkeys(listed)))
 
     def _people_coordinated_over(self, genitives: list[Token], ids: list[str]) -> list[str]:
         """AとイランのB大統領: a person coordinated with the head but hung on its の-modifier."""
@@ -396,14 +440,34 @@ class Arguments:
         for _ in range(4):
             if ids or not self._embedded(node):
                 break
+            if node.dep_ == "acl" and node.head.dep_ in ("obl", "obj") and node.head.i > node.i:
+                node = node.head  # 訪問していたウクライナで記者団に語った: the teller visited
             node = node.head
             ids = self.fill(role, node, before=trigger.i) or self.earlier_clause_subject(
                 node, role, 0
             )
         if ids:
             return ids
-        if not self._has_own_subject(trigger):
-            return [t for t in ctx.topic if self.kind(t) in role.kinds]
+        if self._has_own_subject(trigger):
+            return []
+        return self._sentence_topic(trigger, role) or [
+            t for t in ctx.topic if self.kind(t) in role.kinds
+        ]
+
+    def _sentence_topic(self, trigger: Token, role: Role) -> list[str]:
+        """The sentence's own topic before the trigger (Xは…), wherever the parser hung it:
+        a は-phrase outside quotation marks speaks of the whole sentence."""
+        for token in trigger.sent:
+            if token.i >= trigger.i:
+                break
+            if (
+                sx.case(token) == "は"
+                and token.dep_ in ("nsubj", "obl")
+                and not sx.in_brackets(token)
+            ):
+                ids = self.phrase_entities(token, role.kinds)
+                if ids:
+                    return ids
         return []
 
     def _embedded(self, node: Token) -> bool:

@@ -9,6 +9,7 @@ records what it did in :attr:`Extractor.sentences` (see :mod:`kg.relations.trace
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -51,6 +52,10 @@ class Extractor:
             traced = self._sentence_trace(number, sent) if self.trace else None
             if traced is not None:
                 self.sentences.append(traced)
+            if is_citation(sent.text):
+                if traced is not None:
+                    traced.note = "a source citation (著者『題名』): states nothing"
+                continue
             for token in sent:
                 for rule in self.rules.rules:
                     if self._is_trigger(token, rule):
@@ -106,6 +111,10 @@ class Extractor:
         if rule.require_item and item is None:
             return _stop(trace, "no item: the rule needs one (troops, weapons, aid …)")
         agents = self.arguments.fill(rule.agent, trigger, role_name="agent")
+        if set(agents) & set(raw_targets + targets):  # 訪問していたキーウで: the place, no agent
+            agents = [a for a in agents if a not in raw_targets + targets]
+            if trace is not None:
+                trace.notes.append("the agent found is the target: looked further")
         if not agents and "object" not in rule.agent.slots:
             agents = self.arguments.inherited_subject(trigger, rule.agent, ctx)
             if trace is not None and agents:
@@ -210,6 +219,23 @@ class Extractor:
             if sent.start_char <= start < sent.end_char:
                 traced.mentions.append(MentionRow(mention.text, mention.kind, ids, mention.source))
         return traced
+
+
+_CITATION = re.compile(r"^[^『』「」。]{0,30}『[^』]{2,}』[^『』「」。]{0,60}[。．.]?$")
+
+
+def is_citation(text: str) -> bool:
+    """A sentence that only cites a source: an author, a title in 『』, a publisher or a
+    date (白川義和『北朝鮮ミサイル発射は「決議違反」』。).  A headline quoted as a source
+    states nothing of its own.
+
+    >>> is_citation("白川義和『安保理が議長声明採択』。"), is_citation("同氏は『回顧録』を出した。")
+    (True, False)
+    """
+    return bool(_CITATION.match(text.strip())) and not _CLAUSE_END.search(text)
+
+
+_CLAUSE_END = re.compile(r"』[^『』]*(?:を|が|は|に|と)[^『』]*[たるだす]。?$")
 
 
 def _stop(trace: RuleTrace | None, why: str) -> list[Event]:

@@ -18,6 +18,7 @@ from kg.relations import syntax as sx
 from kg.relations.arguments import ACTORS, Arguments
 from kg.relations.rules import Role, RuleSet
 
+MODALITIES = ("negated", "hypothetical", "requested", "promised", "planned", "speculative")
 _BARE_DAY = re.compile(r"(?<![\d月年])(\d{1,2})日")  # 26日から (no month: this month)
 
 
@@ -32,19 +33,16 @@ class ModalityReader:
 
     def decide(self, trigger: Token, sent: Span) -> tuple[str, tuple[str, ...], str]:
         """The statement's modality, who it is attributed to, and why (for the trace)."""
-        tail = sx.clause_tail(trigger)
-        for modality in (
-            "negated",
-            "hypothetical",
-            "requested",
-            "promised",
-            "planned",
-            "speculative",
-        ):
-            words = self.rules.modality.get(modality, ())
-            seen = [t.text for t in tail if t.lemma_ in words or t.text in words]
-            if seen:
-                return modality, (), f"{seen[0]} in the trigger's clause"
+        own = self._marked(sx.clause_tail(trigger), MODALITIES)
+        if own:
+            return own[0], (), f"{own[1]} in the trigger's clause"
+        for clause in self._governing_clauses(trigger):
+            found = self._marked(sx.clause_tail(clause), MODALITIES[1:])  # not negation
+            if found:
+                return found[0], (), f"{found[1]} in the clause it leads into ({clause.text})"
+        condition = self._condition(trigger)
+        if condition:
+            return "hypothetical", (), f"under the condition {condition}"
         governor = sx.quote_governor(trigger, self.rules.content_nouns)
         if self._scheduled(trigger, sent) and not self._performative(trigger, governor):
             return "planned", (), "non-past: a schedule"
@@ -58,6 +56,60 @@ class ModalityReader:
         if marker:
             return "reported", (), f"{marker} in the sentence"
         return "asserted", (), "no modality word"
+
+    def _marked(self, tail: list[Token], modalities: tuple[str, ...]) -> tuple[str, str] | None:
+        """The first of ``modalities`` a word of ``tail`` marks, with that word."""
+        for modality in modalities:
+            words = self.rules.modality.get(modality, ())
+            seen = [t.text for t in tail if t.lemma_ in words or t.text in words]
+            if seen:
+                return modality, seen[0]
+        return None
+
+    def _governing_clauses(self, trigger: Token) -> list[Token]:
+        """The predicates a chain of clauses leads the trigger into (訪れて、…協議する予定: the
+        plan covers the visit too)."""
+        found = []
+        node = trigger
+        for _ in range(6):
+            if sx.tense(node) != "conjunctive" or node.dep_ not in ("advcl", "conj"):
+                break
+            node = node.head
+            found.append(node)
+        return found
+
+    def _condition(self, trigger: Token) -> str:
+        """A conditional clause before the trigger's predicate that governs it across a
+        comma (実現すれば、…訪問となる), as written; "" if none."""
+        hypothetical = self.rules.modality.get("hypothetical", ())
+        node = trigger
+        for _ in range(4):
+            for clause in node.children:
+                if clause.dep_ != "advcl" or clause.i > trigger.i or sx.quoted(clause):
+                    continue  # a quotation is what is said, not a condition
+                if any(
+                    t.text in hypothetical or t.lemma_ in hypothetical
+                    for t in sx.clause_tail(clause)
+                ):
+                    return clause.text + "".join(t.text for t in sx.clause_tail(clause)[:2])
+            if node.head.i == node.i or node.dep_ not in (
+                "obj",
+                "nsubj",
+                "obl",
+                "acl",
+                "advcl",
+                "conj",
+            ):
+                break
+            node = node.head
+        return ""
+
+    def _listing(self, predicate: Token) -> bool:
+        """…を批判するなど: a non-past predicate followed by a listing word."""
+        parts = [predicate, *(c for c in predicate.children if c.dep_ in ("aux", "mark", "fixed"))]
+        end = max(t.i for t in parts if t.i >= predicate.i) + 1
+        doc = predicate.doc
+        return end < len(doc) and doc[end].text in self.rules.listing_markers
 
     def _performative(self, trigger: Token, governor: Token | None) -> bool:
         """「…を強く非難する」と述べた: a speech act in the non-past, quoted from its speaker,
@@ -79,7 +131,7 @@ class ModalityReader:
         """
         tense = sx.tense(trigger)
         if tense == "non-past":
-            return trigger.dep_ != "acl"
+            return trigger.dep_ != "acl" and not self._listing(trigger)
         node = trigger
         for _ in range(6):
             if tense != "conjunctive" or node.dep_ not in ("advcl", "conj"):

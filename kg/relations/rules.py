@@ -49,6 +49,9 @@ class RuleSet:
     self_report_verbs: frozenset[str]
     future_markers: tuple[str, ...]
     performatives: frozenset[str] = frozenset()  # 非難する」と述べた: done by saying it
+    carrier_nouns: frozenset[str] = frozenset()  # 遺憾の意を表明: 意 hands on to 表明
+    patient_nouns: frozenset[str] = frozenset()  # Xの殺害: X suffered it
+    listing_markers: frozenset[str] = frozenset()  # …を批判するなど: no schedule
 
 
 def _role(spec: dict | None) -> Role | None:
@@ -92,4 +95,7 @@ def load_rules() -> RuleSet:
         self_report_verbs=words("self_report_verbs"),
         future_markers=tuple(data.get("future_markers") or ()),
         performatives=words("performatives"),
+        carrier_nouns=words("carrier_nouns"),
+        patient_nouns=words("patient_nouns"),
+        listing_markers=words("listing_markers"),
     )

@@ -140,7 +140,8 @@ def comma_after(token: Token) -> bool:
 
 
 def conjuncts(token: Token) -> list[Token]:
-    """北朝鮮とロシア, 米国および韓国: the nouns coordinated with ``token``."""
+    """The nouns coordinated with ``token``: 北朝鮮とロシア, 米国および韓国, and lists set off
+    by commas (ペルー、チリ、コロンビアの3カ国; A大統領、B首相ら各国首脳), at any depth."""
     out = []
     for child in token.children:
         if child.dep_ == "conj" or (
@@ -151,7 +152,19 @@ def conjuncts(token: Token) -> list[Token]:
             )
         ):
             out.append(child)
-    return out
+        elif child.dep_ in ("nmod", "compound") and child.i < token.i and listed(child):
+            out.append(child)
+    members = out + [member for child in out for member in conjuncts(child)]
+    for child in token.children:  # A首相、Bの|C首相ら: the parser hangs A on Bの or on C
+        if child.dep_ in ("nmod", "compound") and case(child) in ("の", "") and child.i < token.i:
+            if child not in out:
+                members += [m for m in conjuncts(child) if listed(m) or m in members]
+    return list(dict.fromkeys(members))
+
+
+def listed(token: Token) -> bool:
+    """A noun phrase with no case particle, set off by a comma: a member of a list."""
+    return not case(token) and comma_after(token)
 
 
 def is_nominal(token: Token) -> bool:
@@ -168,6 +181,29 @@ def quoted_clauses(children: list[Token]) -> list[Token]:
         elif clause.lemma_ == "する" and clause.dep_ in QUOTE_DEPS:
             found += [c for c in clause.children if c.pos_ == "VERB" and quoted(c)]
     return found
+
+
+def bracketed_topics(clause: Token) -> list[Token]:
+    """は-phrases of a quoted clause that stand inside its 「」 (「イスラエル軍は…」と): the
+    quotation's own subject, not the speaker's topic hung on it."""
+    opening = next((t for t in clause.subtree if t.text in ("「", "『")), None)
+    if opening is None:
+        return []
+    return [
+        c
+        for c in clause.children
+        if c.dep_ == "nsubj" and case(c) == "は" and opening.i < c.i < clause.i
+    ]
+
+
+def in_brackets(token: Token) -> bool:
+    """Whether a token stands inside 「」 or 『』 that close in its sentence."""
+    depth = 0
+    for t in token.sent:
+        if t.i >= token.i:
+            return depth > 0
+        depth += sum(c in "「『" for c in t.text) - sum(c in "」』" for c in t.text)
+    return False
 
 
 def quoted(clause: Token) -> bool:

@@ -87,6 +87,7 @@ class SentenceTrace:
     mentions: list[MentionRow] = field(default_factory=list)
     rules: list[RuleTrace] = field(default_factory=list)
     topic: tuple[str, ...] = ()  # the topic carried to the next sentence
+    note: str = ""  # why the sentence was passed over, if it was
 
     @property
     def events(self) -> list[Event]:
