@@ -164,6 +164,20 @@ def read(path: Path, options: LoadOptions | None = None) -> Iterator[RawDocument
         yield error
     except OSError as error:
         yield LoadError(f"{path}: cannot be read ({error.strerror or error})")
+    except ImportError as error:  # a reader's package missing or broken: skip its files only
+        yield LoadError(f"{path}: cannot read {suffix or 'these'} files: {missing_package(error)}")
+
+
+def missing_package(error: ImportError) -> str:
+    """An ImportError as one line that names what is missing.
+
+    >>> missing_package(ModuleNotFoundError("No module named 'trafilatura'", name="trafilatura"))
+    "a package is missing (No module named 'trafilatura')"
+    >>> missing_package(ImportError("lxml.html.clean is now lxml_html_clean.\\nInstall it."))
+    'a package is missing (lxml.html.clean is now lxml_html_clean. Install it.)'
+    """
+    reason = " ".join(str(error).split()) or f"cannot import {error.name}"
+    return f"a package is missing ({reason})"
 
 
 # --- Decoding. ---
@@ -298,6 +312,8 @@ def _from_html(path: Path, html: str, doc_id: str) -> RawDocument:
 
     try:
         page = trafilatura.bare_extraction(html, with_metadata=True)
+    except ImportError:
+        raise  # a missing package, not a bad page: read() says which
     except Exception as error:  # a parser failure on hostile HTML must not stop the build
         raise LoadError(f"{path}: HTML could not be parsed ({error})") from None
     text = getattr(page, "text", None) if page is not None else None

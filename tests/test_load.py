@@ -329,3 +329,35 @@ def test_a_csv_without_the_text_column_names_the_columns(tmp_path):
     assert _error(path) == (
         f"{path}: no 'text' column (columns: title, body; choose another with --text-field)"
     )
+
+
+# --- A format whose reader cannot be imported: that file is skipped, nothing else. ---
+
+
+def test_a_missing_reader_package_skips_only_its_files(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "page.html").write_text(f"<html><body><p>{SENTENCE}</p></body></html>")
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if it failed to import
+    found = list(load([tmp_path]))
+    [document] = [item for item in found if isinstance(item, RawDocument)]
+    [error] = [str(item) for item in found if isinstance(item, LoadError)]
+    assert document.source == "a.txt"
+    assert error.startswith(f"{tmp_path / 'page.html'}: ") and "trafilatura" in error
+    assert "\n" not in error
+
+
+def test_an_import_error_naming_no_module_is_one_line(tmp_path, monkeypatch):
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><body><p>{SENTENCE}</p></body></html>")
+
+    def broken(*args, **kwargs):
+        raise ImportError(
+            "lxml.html.clean module is now a separate project lxml_html_clean.\n"
+            "Install lxml[html-clean] or lxml_html_clean directly."
+        )
+
+    monkeypatch.setattr(load_module, "_from_html", broken)
+    error = _error(page)
+    assert "lxml_html_clean" in error and "\n" not in error
