@@ -13,6 +13,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from kg.messages import shown
+
 app = typer.Typer(
     help="Turn Japanese news articles into a knowledge graph of who signed, visited, "
     "supplied and condemned what, with the sentence behind every edge.",
@@ -28,8 +30,14 @@ GraphOption = Annotated[
 ]
 
 
+def say(label: str, message: object, console: Console = err) -> None:
+    """Print one message line after a (markup) label: the message is untrusted text, its
+    markup and control characters escaped."""
+    console.print(f"{label} {escape(shown(message))}", highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    say("[bold red]error:[/]", message)
     return typer.Exit(code)
 
 
@@ -136,7 +144,7 @@ def build(
     except BuildError as problem:
         label = "[bold red]error:[/]" if strict else "[yellow]skipped:[/]"
         for message in problem.problems:
-            err.print(f"{label} {escape(message)}", highlight=False, soft_wrap=True)
+            say(label, message)
         raise fail(str(problem)) from None
     except (LoadError, ModelMissingError) as problem:
         raise fail(str(problem)) from None
@@ -149,9 +157,9 @@ def build(
             f"build failed: {type(problem).__name__}: {problem} (KG_DEBUG=1 shows the traceback)"
         ) from None
     for message in result.problems:
-        err.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        say("[yellow]skipped:[/]", message)
     for message in result.notes:
-        err.print(f"[yellow]note:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        say("[yellow]note:[/]", message)
     _summary(result, output)
     texts = result.parsed + result.reextracted + result.reused
     out.print(
@@ -165,7 +173,7 @@ def build(
 
 def _summary(result, output: Path) -> None:
     entities, relations = result.entity_counts(), result.relation_counts()
-    table = Table(title=f"kg build → {output}/", show_header=True)
+    table = Table(title=f"kg build → {escape(shown(output))}/", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("documents", str(len(result.articles)))
@@ -176,7 +184,8 @@ def _summary(result, output: Path) -> None:
     table.add_row("event mentions", str(len(result.events)))
     table.add_row("seconds", f"{result.seconds:.1f}")
     out.print(table)
-    out.print(f"wrote {output}/graph.ttl, {output}/graph.html, {output}/report.md")
+    folder = escape(shown(output))
+    out.print(f"wrote {folder}/graph.ttl, {folder}/graph.html, {folder}/report.md", highlight=False)
 
 
 @app.command("eval")

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kg.cli import GraphOption, app, err, fail, out
+from kg.cli import GraphOption, app, fail, out, say
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json")
 
@@ -154,7 +154,7 @@ def serve(
     except QueryError as problem:
         raise fail(str(problem)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"[yellow]warning:[/] listening on {escape(host)}: others can query the graph")
+        say("[yellow]warning:[/]", f"listening on {host}: others can query the graph")
     limits = Limits(timeout=timeout, max_rows=max_rows, max_memory_mb=max_memory)
     try:
         run_server(graph, host, port, limits, workers, cors or ())
@@ -306,4 +306,4 @@ def export(
     except OSError as problem:
         raise fail(f"{problem.filename or output}: {problem.strerror or problem}") from None
     for path in written:
-        err.print(f"wrote {escape(str(path))}", highlight=False)
+        say("wrote", path)

@@ -37,6 +37,7 @@ from kg.entities import find_mentions
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.graph import build_graph, write_turtle
 from kg.load import LoadError, LoadOptions, RawDocument, load
+from kg.messages import shown
 from kg.model import Article, Event, Mention
 from kg.nlp import (
     Unit,
@@ -465,7 +466,7 @@ def _failed(work: _Work, what: str, error: Exception) -> _Outcome:
 
 
 def _problem(article: Article, what: str, error: Exception) -> str:
-    return f"{article.source}: {what} ({type(error).__name__}: {error})"
+    return shown(f"{article.source}: {what} ({type(error).__name__}: {error})")
 
 
 def total_chars(articles: list[Article]) -> int:
