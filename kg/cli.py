@@ -209,17 +209,13 @@ def eval_(
 
       kg eval tests/gold/seeds.jsonl -g build/ --implied --no-show
     """
-    import rdflib
-
     from kg import evaluate as ev
-    from kg.query import QueryError, graph_file
+    from kg.query import QueryError
+    from kg.store import read_graph
 
     try:
         facts = ev.read_gold(gold, include_implied)
-        built = rdflib.Graph().parse(graph_file(graph), format="turtle")
-    except SyntaxError as problem:  # rdflib's Turtle parser
-        detail = " ".join(str(problem).split())[:200]
-        raise fail(f"{graph}: not a readable Turtle graph ({detail})") from None
+        built = read_graph(graph)
     except (OSError, ValueError, QueryError) as problem:
         raise fail(str(problem)) from None
     result = ev.evaluate(facts, ev.predicted_facts(built))

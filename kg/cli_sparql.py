@@ -145,12 +145,13 @@ def serve(
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?a kg:visited ?b }' \\
         http://127.0.0.1:7878/sparql
     """
-    from kg.query import QueryError, graph_file
+    from kg.query import QueryError
     from kg.serve import Limits
     from kg.serve import serve as run_server
+    from kg.store import check_graph
 
     try:
-        graph_file(graph)
+        check_graph(graph)  # a bad file is one line here, not a trace from the server
     except QueryError as problem:
         raise fail(str(problem)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -31,7 +31,8 @@ import networkx as nx
 import pyoxigraph as ox
 import rdflib
 
-from kg.query import PREFIX_IRIS, graph_file, prepare, run_query, to_csv
+from kg.query import PREFIX_IRIS, prepare, run_query, to_csv
+from kg.store import check_graph, read_turtle
 
 FORMATS = ("ttl", "nt", "jsonld", "graphml", "csv")
 CSV_TABLES = {"entities.csv": "entities", "relations.csv": "mentions"}
@@ -52,20 +53,14 @@ def write_turtle(graph: Path, stream: BinaryIO) -> None:
 
 
 def write_ntriples(graph: Path, stream: BinaryIO) -> None:
-    """N-Triples, one triple a line, streamed through pyoxigraph."""
-    try:
-        triples = ox.parse(path=str(graph), format=ox.RdfFormat.TURTLE)
-        ox.serialize(triples, stream, format=ox.RdfFormat.N_TRIPLES)
-    except (SyntaxError, ValueError) as err:
-        raise ExportError(f"{graph}: not a readable Turtle graph ({err})") from err
+    """N-Triples, one triple a line, streamed through pyoxigraph (the file was checked
+    by :func:`export_graph` before anything was written)."""
+    triples = ox.parse(path=str(graph), format=ox.RdfFormat.TURTLE)
+    ox.serialize(triples, stream, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _rdflib_graph(graph: Path) -> rdflib.Graph:
-
-    try:
-        return rdflib.Graph().parse(graph, format="turtle")
-    except (SyntaxError, ValueError) as err:
-        raise ExportError(f"{graph}: not a readable Turtle graph ({err})") from err
+    return read_turtle(graph)
 
 
 def write_jsonld(graph: Path, stream: BinaryIO) -> None:
@@ -178,7 +173,7 @@ def export_graph(location: Path, fmt: str, output: Path | None, stdout: BinaryIO
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}' ({', '.join(FORMATS)})")
-    graph = graph_file(location)
+    graph = check_graph(location)  # a bad file fails here, before any output
     if fmt == "csv":
         return _write_csv(location, output)
     writer = WRITERS[fmt]

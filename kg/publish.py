@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import httpx
 import pyoxigraph as ox
 
+from kg.store import count_triples
+
 # The named graph kg publishes to unless told otherwise.  (IRIs are declared in
 # kg/vocab.py; this one names where a build goes, not a node of the graph.)
 DEFAULT_GRAPH = "https://w3id.org/kg/graph/default"
@@ -45,14 +47,6 @@ def _check_target(endpoint: str, graph: str) -> None:
         raise PublishError(f"--graph {graph}: not an absolute IRI ({err})") from err
     if not urlsplit(graph).scheme:
         raise PublishError(f"--graph {graph}: not an absolute IRI")
-
-
-def count_triples(path: Path) -> int:
-    """The number of triples in a Turtle file (parsed, not stored)."""
-    try:
-        return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    except (SyntaxError, ValueError, OSError) as err:
-        raise PublishError(f"{path}: not a readable Turtle graph ({err})") from err
 
 
 def _chunks(path: Path) -> Iterator[bytes]:
