@@ -48,6 +48,7 @@ from kg.nlp import (
     units,
     worker_pool,
 )
+from kg.outputs import staged_outputs
 from kg.relations import Extractor
 from kg.resolve import ArticleResolver, EntityTable
 from kg.resources import rules_version
@@ -525,9 +526,8 @@ def run(
     Bad inputs are skipped and listed in ``result.problems``; BuildError when nothing
     could be built, or, with ``options.strict``, when any input was bad.
     """
+    from kg import render, report
     from kg.analyze import add_scores, centrality, entity_graph
-    from kg.render import render_html
-    from kg.report import write_report
 
     options = options or BuildOptions()
     started = time.perf_counter()
@@ -551,10 +551,11 @@ def run(
     span = f", {dates[0]} – {dates[-1]}" if dates else ""
     title = f"kg: {len(articles)} article" + ("s" if len(articles) != 1 else "") + span
     built = time.strftime("%Y-%m-%d %H:%M")
-    # Every output is written to a temporary file and renamed into place.
-    write_turtle(graph, out_dir / "graph.ttl")
-    render_html(network, out_dir / "graph.html", title=title, built=built)
-    write_report(graph, network, scores, out_dir / "report.md", title=title)
+    # The outputs are written apart and swapped in as a set (see kg.outputs).
+    with staged_outputs(out_dir) as staging:
+        write_turtle(graph, staging / "graph.ttl")
+        render.render_html(network, staging / "graph.html", title=title, built=built)
+        report.write_report(graph, network, scores, staging / "report.md", title=title)
     result.graph = graph
     result.seconds = time.perf_counter() - started
     return result
