@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +42,28 @@ def say(label: str, message: object, console: Console = err) -> None:
 def fail(message: str, code: int = 1) -> typer.Exit:
     say("[bold red]error:[/]", message)
     return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[dict[str, str]]:
+    """While the block runs, SIGTERM stops it as Ctrl-C does (KeyboardInterrupt), so worker
+    processes are stopped and no half set of outputs is swapped in.  The dict it gives
+    names the signal once one came."""
+    stopped: dict[str, str] = {}
+
+    def interrupt(signum: int, frame: object) -> None:
+        stopped["signal"] = signal.Signals(signum).name
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave SIGTERM as it is
+        yield stopped
+        return
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _progress_factory(progress: Progress):
@@ -137,10 +162,19 @@ def build(
         TimeRemainingColumn(),
     )
     try:
-        with Progress(*columns, console=err, transient=True) as progress:
+        with (
+            _sigterm_interrupts() as stopped,
+            Progress(*columns, console=err, transient=True) as progress,
+        ):
             result = run(
                 sources, output, progress_factory=_progress_factory(progress), options=options
             )
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_interrupts)
+        raise fail(
+            f"interrupted ({stopped.get('signal', 'Ctrl-C')}): parse processes stopped; "
+            f"{output}/ holds the last complete set of outputs",
+            143 if stopped else 130,
+        ) from None
     except BuildError as problem:
         label = "[bold red]error:[/]" if strict else "[yellow]skipped:[/]"
         for message in problem.problems:
