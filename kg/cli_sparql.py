@@ -180,12 +180,20 @@ def push(
         Path, typer.Option("-g", "--build", help="A build folder (its graph.ttl) or a .ttl file.")
     ] = Path("out"),
     timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for the store.")] = 300,
+    follow_redirects: Annotated[
+        bool,
+        typer.Option(
+            "--follow-redirects",
+            help="Follow a 3xx answer, sending the graph again (default: report it and stop).",
+        ),
+    ] = False,
 ) -> None:
     """Publish the graph to a triple store, replacing one named graph atomically.
 
     Sends graph.ttl with an HTTP PUT (SPARQL 1.1 Graph Store Protocol) to
     ENDPOINT?graph=IRI; the store swaps the named graph's content in one step. The
-    default graph IRI is https://w3id.org/kg/graph/default.
+    default graph IRI is https://w3id.org/kg/graph/default. Only a 2xx answer counts as
+    success; a redirect is reported unless --follow-redirects is given.
 
     Examples:
 
@@ -197,7 +205,9 @@ def push(
     from kg.query import QueryError, graph_file
 
     try:
-        sent = push_graph(graph_file(build), endpoint, graph_iri or DEFAULT_GRAPH, timeout)
+        sent = push_graph(
+            graph_file(build), endpoint, graph_iri or DEFAULT_GRAPH, timeout, follow_redirects
+        )
     except (PublishError, QueryError) as problem:
         raise fail(str(problem)) from None
     out.print(
