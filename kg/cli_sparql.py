@@ -126,13 +126,25 @@ def serve(
             "a browser; repeatable, * for any. Default: none.",
         ),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            help="Also answer requests addressed to NAME (the Host header), e.g. the machine's "
+            "name when listening beyond loopback; repeatable. Default: only the address "
+            "listened on (and localhost for loopback).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
 
     http://HOST:PORT/ is a page with a query box and the saved queries (works offline);
     http://HOST:PORT/sparql is the SPARQL 1.1 Protocol endpoint (GET or POST; JSON, XML,
     CSV, TSV results; Turtle, N-Triples for CONSTRUCT and DESCRIBE). UPDATE and SERVICE
-    are refused (403); a query over --timeout or --max-rows gets a 503.
+    are refused (403); a query over --timeout or --max-rows gets a 503. Requests addressed
+    to another host name (DNS rebinding) get a 400, cross-origin POSTs a 403 (see --cors,
+    --allow-host).
 
     Examples:
 
@@ -142,11 +154,13 @@ def serve(
 
       kg serve --cors http://localhost:3000
 
+      kg serve --host 0.0.0.0 --allow-host kg.lan
+
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?a kg:visited ?b }' \\
         http://127.0.0.1:7878/sparql
     """
     from kg.query import QueryError
-    from kg.serve import Limits
+    from kg.serve import WILDCARD_ADDRESSES, Limits, trusted_hosts
     from kg.serve import serve as run_server
     from kg.store import check_graph
 
@@ -156,9 +170,15 @@ def serve(
         raise fail(str(problem)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         say("[yellow]warning:[/]", f"listening on {host}: others can query the graph")
+    if host in WILDCARD_ADDRESSES and not allow_host:
+        say(
+            "[yellow]warning:[/]",
+            f"only requests to {', '.join(trusted_hosts(host))} are answered; name the others "
+            "with --allow-host (the machine's name or address)",
+        )
     limits = Limits(timeout=timeout, max_rows=max_rows, max_memory_mb=max_memory)
     try:
-        run_server(graph, host, port, limits, workers, cors or ())
+        run_server(graph, host, port, limits, workers, cors or (), allow_host or ())
     except (OSError, QueryError) as problem:
         raise fail(str(problem)) from None
 
