@@ -5,8 +5,10 @@
 * ``graphml`` — the entity graph (:func:`kg.analyze.entity_graph`) for Gephi or
   Cytoscape, attributes flattened to scalars (GraphML has no lists): per node
   ``label``, ``label_en``, ``kind``, ``iri``, ``degree``, ``pagerank``, ``betweenness``;
-  per edge ``relation``, ``weight`` (= mentions), ``evidence`` (the first sentence),
-  ``sources`` (document files, ``; ``-joined) and ``modalities``;
+  per edge ``relation``, ``weight`` (= supporting mentions: asserted and reported),
+  ``evidence`` (the first sentence), ``sources`` (document files, ``; ``-joined),
+  ``modalities`` (of the supporting mentions) and ``not_counted`` (the other mentions
+  by modality, e.g. ``denied 1``);
 * ``csv`` — two tables, the saved queries ``entities`` and ``mentions`` (one row per
   entity; one row per relation mention with its evidence): written as
   ``entities.csv`` and ``relations.csv`` into a folder, or both inside a ``.zip``.
@@ -23,6 +25,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -88,6 +91,7 @@ def flat_entity_graph(graph: Path) -> nx.MultiDiGraph:
         flat.add_node(node, **values)
     for agent, target, key, attributes in nested.edges(keys=True, data=True):
         mentions = attributes.get("evidence", [])
+        other = Counter(m.get("modality") or "unknown" for m in attributes.get("other", []))
         flat.add_edge(
             agent,
             target,
@@ -97,6 +101,7 @@ def flat_entity_graph(graph: Path) -> nx.MultiDiGraph:
             evidence=mentions[0].get("sentence", "") if mentions else "",
             sources="; ".join(sorted({m.get("source", "") for m in mentions} - {""})),
             modalities="; ".join(sorted({m.get("modality", "") for m in mentions} - {""})),
+            not_counted="; ".join(f"{m} {n}" for m, n in sorted(other.items())),
         )
     return flat
 
