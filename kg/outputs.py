@@ -81,16 +81,28 @@ def publish(out_dir: Path, staging: Path) -> None:
     sets = out_dir / SETS_DIR
     name = f"{SET_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
     os.rename(staging, sets / name)
-    try:
-        _adopt_plain_outputs(out_dir)
-        for output in OUTPUTS:
-            _link(out_dir / output, Path(SETS_DIR, CURRENT, output))
-    except (OSError, NotImplementedError):  # no symbolic links here: file by file
+    if not _has_symlinks(sets):  # file by file: a reader may see a mix for an instant
         for output in OUTPUTS:
             os.replace(sets / name / output, out_dir / output)
         _sync_folder(out_dir)
         return
+    _adopt_plain_outputs(out_dir)
+    for output in OUTPUTS:
+        _link(out_dir / output, Path(SETS_DIR, CURRENT, output))
     _swap_current(sets, name)
+
+
+def _has_symlinks(folder: Path) -> bool:
+    """Whether symbolic links can be made in ``folder`` (not on some Windows or FUSE)."""
+    probe = folder / f".probe{_LINK_SUFFIX}"
+    with contextlib.suppress(FileNotFoundError):
+        probe.unlink()
+    try:
+        os.symlink(CURRENT, probe)
+    except (OSError, NotImplementedError):
+        return False
+    probe.unlink()
+    return True
 
 
 def remove_leftovers(out_dir: Path) -> None:

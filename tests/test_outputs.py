@@ -163,3 +163,15 @@ def test_files_are_shared_like_the_outputs_of_before(tmp_path):
         os.chmod(staging / "graph.ttl", 0o644)
     current = (out / SETS_DIR / "current").resolve()
     assert current.stat().st_mode & 0o755 == 0o755
+
+
+def test_without_symbolic_links_the_files_are_renamed_into_place(tmp_path, monkeypatch):
+    monkeypatch.setattr(outputs, "_has_symlinks", lambda folder: False)
+    out = tmp_path / "out"
+    for version in ("1", "2"):
+        with staged_outputs(out) as staging:
+            for name in OUTPUTS:
+                (staging / name).write_text(version)
+    assert [(out / name).read_text() for name in OUTPUTS] == ["2"] * 3
+    assert not any((out / name).is_symlink() for name in OUTPUTS)
+    assert [p.name for p in (out / SETS_DIR).iterdir()] == [".lock"]
