@@ -20,7 +20,8 @@ below that size parsing is quicker than opening the on-disk store.
 
 Every command that reads a graph goes through :func:`check_graph` (Oxigraph's parser, for
 pyoxigraph readers) or :func:`read_graph` (an rdflib Graph): a truncated or invalid file
-is one :class:`GraphFileError` line, ``FILE: line N, column M: what is wrong``, raised
+is one :class:`GraphFileError` line (``FILE: not a readable Turtle graph: line N, column
+M: what is wrong``), raised
 before the command writes anything.
 """
 
@@ -126,14 +127,14 @@ def turtle_problem(path: Path, error: BaseException) -> GraphFileError:
     >>> error = SyntaxError("Parser error at line 610 column 5: Unexpected end")
     >>> error.lineno, error.offset = 610, 5
     >>> str(turtle_problem(Path("out/graph.ttl"), error))
-    'out/graph.ttl: line 610, column 5: Unexpected end (not valid Turtle)'
+    'out/graph.ttl: not a readable Turtle graph: line 610, column 5: Unexpected end'
     """
     message = " ".join(str(getattr(error, "msg", "") or error).split())
     line, column = getattr(error, "lineno", None), getattr(error, "offset", None)
     if isinstance(error, SyntaxError) and isinstance(line, int):
         what = message.split(": ", 1)[-1] if message.startswith("Parser error") else message
         where = f"line {line}" + (f", column {column}" if isinstance(column, int) else "")
-        return GraphFileError(shown(f"{path}: {where}: {what} (not valid Turtle)"))
+        return GraphFileError(shown(f"{path}: not a readable Turtle graph: {where}: {what}"))
     if isinstance(error, OSError):
         return GraphFileError(shown(f"{path}: cannot be read ({error.strerror or error})"))
     reason = message[:200] or type(error).__name__

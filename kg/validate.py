@@ -120,7 +120,9 @@ def _parse(path: Path, what: str) -> Graph:
     try:
         return read_turtle(path)
     except GraphFileError as err:
-        raise ValidationError(f"cannot read the {what}: {err}") from err
+        raise ValidationError(
+            str(err) if what == "graph" else f"cannot read the {what}: {err}"
+        ) from err
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:

@@ -90,7 +90,9 @@ def test_a_half_written_store_is_never_used(build_dir):
 
 def test_a_failed_build_leaves_no_store(build_dir):
     (build_dir / "graph.ttl").write_text("<a> <b> .", encoding="utf-8")  # not Turtle
-    with pytest.raises(QueryError, match=r"graph.ttl: line 1, column \d+: .*not valid Turtle"):
+    with pytest.raises(
+        QueryError, match=r"graph.ttl: not a readable Turtle graph: line 1, column \d+: "
+    ):
         st.ensure_store(build_dir)
     assert _stores(build_dir) == []
 
@@ -186,7 +188,8 @@ def test_a_cut_or_invalid_graph_is_one_line_and_exit_1(runner, cut_graphs, comma
     assert result.exit_code == 1, result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output, result.output
     assert re.fullmatch(
-        rf"error: .*{re.escape(str(folder / 'graph.ttl'))}: line \d+, column \d+: .+\n",
+        rf"error: {re.escape(str(folder / 'graph.ttl'))}: not a readable Turtle graph: "
+        r"line \d+, column \d+: .+\n",
         result.output,
     ), result.output
 
