@@ -125,6 +125,14 @@ def build(
             ".csv files are streamed whatever their size.",
         ),
     ] = 5.0,
+    no_mentions: Annotated[
+        bool,
+        typer.Option(
+            "--no-mentions",
+            help="Leave out the NIF mentions (every name's offsets and the article texts); "
+            "a smaller graph.ttl.",
+        ),
+    ] = False,
 ) -> None:
     """Build the graph: writes DIR/graph.ttl, DIR/graph.html and DIR/report.md.
 
@@ -153,6 +161,7 @@ def build(
         cache_dir=None if no_cache else (cache or default_cache_dir(output)),
         strict=strict,
         load=LoadOptions(text_field=text_field, max_bytes=int(max_size * MEGABYTE)),
+        mentions=not no_mentions,
     )
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -222,66 +231,8 @@ def _summary(result, output: Path) -> None:
     out.print(f"wrote {folder}/graph.ttl, {folder}/graph.html, {folder}/report.md", highlight=False)
 
 
-@app.command("eval")
-def eval_(
-    gold: Annotated[Path, typer.Argument(help="Gold facts, JSON Lines (tests/gold/seeds.jsonl).")],
-    graph: GraphOption = Path("out"),
-    include_implied: Annotated[
-        bool, typer.Option("--implied", help="Also count gold facts marked as only implied.")
-    ] = False,
-    show: Annotated[bool, typer.Option(help="List the misses and false positives.")] = True,
-) -> None:
-    """Precision, recall and F1 per relation against a hand-written gold set.
-
-    A gold fact is one JSON line with doc (the file name), agent, relation and target
-    (entity ids, as in the graph's IRIs); it matches an asserted or reported event of the
-    graph. Facts marked "implied": true count only with --implied.
-
-    Examples:
-
-      kg eval tests/gold/seeds.jsonl
-
-      kg eval tests/gold/seeds.jsonl -g build/ --implied --no-show
-    """
-    from kg import evaluate as ev
-    from kg.query import QueryError
-    from kg.store import read_graph
-
-    try:
-        facts = ev.read_gold(gold, include_implied)
-        built = read_graph(graph)
-    except (OSError, ValueError, QueryError) as problem:
-        raise fail(str(problem)) from None
-    result = ev.evaluate(facts, ev.predicted_facts(built))
-    table = Table("relation", "gold", "predicted", "correct", "P", "R", "F1")
-    for score in result.scores:
-        table.add_row(
-            score.relation,
-            str(score.gold),
-            str(score.predicted),
-            str(score.correct),
-            f"{score.precision:.3f}",
-            f"{score.recall:.3f}",
-            f"{score.f1:.3f}",
-        )
-    out.print(table)
-    if show:
-        for heading, facts_ in (
-            ("missed", result.misses),
-            ("false positives", result.false_positives),
-        ):
-            out.print(f"[bold]{heading}[/] ({len(facts_)})")
-            for fact in facts_:
-                line = f"  {fact[0][:3]} {fact[1]} {fact[2]} {fact[3]}  "
-                out.print(
-                    escape(line) + f"[dim]{escape(result.evidence.get(fact, '')[:70])}[/]",
-                    highlight=False,
-                    soft_wrap=True,
-                )
-
-
 # Commands kept in their own modules register themselves on `app` when imported.
-from kg import cli_explore, cli_sparql  # noqa: E402, F401
+from kg import cli_eval, cli_explore, cli_sparql  # noqa: E402, F401
 
 
 def reflow(doc: str) -> str:

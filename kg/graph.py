@@ -9,16 +9,19 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.files import write_text_atomic
-from kg.model import Article, Entity, Event
+from kg.model import Article, Entity, Event, Mention
 from kg.vocab import (
     EVENT_CLASS,
+    ITSRDF,
     KG,
+    NIF,
     PREFIXES,
     SCHEMA,
     WD,
     document_iri,
     entity_iri,
     event_iri,
+    string_iri,
 )
 
 __all__ = ["build_graph", "write_turtle", "new_graph", "BNode"]
@@ -32,25 +35,48 @@ def new_graph() -> Graph:
     return graph
 
 
+# A mention as the graph records it: the document, the mention, the entities it names.
+NamedMention = tuple[str, Mention, tuple[str, ...]]
+
+
 def build_graph(
-    articles: Iterable[Article], entities: Iterable[Entity], events: Iterable[Event]
+    articles: Iterable[Article],
+    entities: Iterable[Entity],
+    events: Iterable[Event],
+    mentions: Iterable[NamedMention] | None = None,
 ) -> Graph:
-    """The knowledge graph: documents, entities, events with provenance, direct triples."""
+    """The knowledge graph: documents, entities, events with provenance, direct triples,
+    and, unless ``mentions`` is None, every name as a NIF 2.0 phrase of its document."""
     graph = new_graph()
+    texts = {}
     for article in articles:
-        _add_document(graph, article)
+        _add_document(graph, article, context=mentions is not None)
+        texts[article.doc_id] = article.text
     for entity in entities:
         _add_entity(graph, entity)
     for event in events:
         _add_event(graph, event)
+    for doc_id, mention, ids in mentions or ():
+        if doc_id in texts:
+            _add_mention(graph, doc_id, len(texts[doc_id]), mention, ids)
     return graph
 
 
-def _add_document(graph: Graph, article: Article) -> None:
+def _add_document(graph: Graph, article: Article, context: bool) -> None:
     node = document_iri(article.doc_id)
     graph.add((node, RDF.type, KG.Document))
     graph.add((node, DCTERMS.source, Literal(article.source)))
-    graph.add((node, DCTERMS.identifier, Literal(article.doc_id)))
+    graph.add((node, DCTERMS.identifier, Literal(article.identifier)))
+    if context:
+        text = string_iri(article.doc_id, 0, len(article.text))
+        graph.add((node, KG.context, text))
+        graph.add((text, RDF.type, NIF.Context))
+        graph.add((text, RDF.type, NIF.RFC5147String))
+        graph.add((text, NIF.isString, Literal(article.text)))
+        graph.add((text, NIF.beginIndex, _index(0)))
+        graph.add((text, NIF.endIndex, _index(len(article.text))))
+        if article.url:
+            graph.add((text, NIF.sourceUrl, Literal(article.url, datatype=XSD.anyURI)))
     if article.title:
         graph.add((node, DCTERMS.title, Literal(article.title, lang="ja")))
     if article.date:
@@ -75,7 +101,40 @@ def _add_entity(graph: Graph, entity: Entity) -> None:
         graph.add((node, OWL.sameAs, WD[entity.wikidata]))
     if entity.located_in:
         graph.add((node, SCHEMA.containedInPlace, entity_iri(entity.located_in)))
+    if entity.state and entity.kind == "Person":
+        graph.add((node, SCHEMA.nationality, entity_iri(entity.state)))
+    elif entity.state:
+        graph.add((node, KG.state, entity_iri(entity.state)))
+    if entity.organ:
+        graph.add((node, KG.organ, Literal(True)))
+    if entity.parent:
+        graph.add((node, SCHEMA.parentOrganization, entity_iri(entity.parent)))
+    if entity.named_after:
+        graph.add((node, KG.namedAfter, entity_iri(entity.named_after)))
+    if entity.scope:
+        graph.add((node, KG.scope, document_iri(entity.scope)))
     graph.add((node, KG.inGazetteer, Literal(entity.in_gazetteer)))
+
+
+def _add_mention(
+    graph: Graph, doc_id: str, length: int, mention: Mention, ids: tuple[str, ...]
+) -> None:
+    """One name as a nif:Phrase of its document's context, pointing to what it names."""
+    if not 0 <= mention.start < mention.end <= length:
+        return
+    node = string_iri(doc_id, mention.start, mention.end)
+    graph.add((node, RDF.type, NIF.Phrase))
+    graph.add((node, NIF.anchorOf, Literal(mention.text)))
+    graph.add((node, NIF.beginIndex, _index(mention.start)))
+    graph.add((node, NIF.endIndex, _index(mention.end)))
+    graph.add((node, NIF.referenceContext, string_iri(doc_id, 0, length)))
+    for entity_id in ids:
+        graph.add((node, ITSRDF.taIdentRef, entity_iri(entity_id)))
+    graph.add((node, ITSRDF.taClassRef, KG[mention.kind]))
+
+
+def _index(value: int) -> Literal:
+    return Literal(value, datatype=XSD.nonNegativeInteger)
 
 
 def _add_event(graph: Graph, event: Event) -> URIRef:

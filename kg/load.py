@@ -107,6 +107,7 @@ class RawDocument:
     date: str | None = None
     url: str | None = None
     location: str = ""
+    record_id: str | None = None  # a row's own "id" field (JSONL, CSV)
 
     def __post_init__(self) -> None:
         if not self.location:
@@ -499,7 +500,10 @@ def _row(
             f"{location}: text over the {options.max_bytes / MEGABYTE:g} MB limit (--max-size)"
         )
     title, date, url = (_clean_field(row.get(name)) for name in ROW_FIELDS)
+    record_id = _clean_field(row.get("id"))
     identity = json.dumps([text, title, date, url], ensure_ascii=False)
+    if record_id is not None:  # rows with the same text but their own ids stay apart
+        identity = json.dumps([text, title, date, url, record_id], ensure_ascii=False)
     return RawDocument(
         doc_id=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16],
         source=f"{path.name}:{number}",
@@ -508,6 +512,7 @@ def _row(
         date=date,
         url=url,
         location=location,
+        record_id=record_id,
     )
 
 

@@ -39,6 +39,12 @@ class Article:
     date: dt.date | None = None
     url: str | None = None
     sections: tuple[Section, ...] = ()
+    record_id: str | None = None  # the id a JSONL or CSV row gives itself
+
+    @property
+    def identifier(self) -> str:
+        """What the document is known by: its row's own id, else kg's document id."""
+        return self.record_id or self.doc_id
 
     def date_at(self, offset: int) -> dt.date | None:
         """The publication date that governs the character at ``offset``."""
@@ -63,8 +69,15 @@ class Mention:
     kind: str  # ontology class local name: Person, State, Agreement, Organization, Place
     entity_id: str | None = None  # gazetteer id when the gazetteer recognised it
     title: str | None = None  # a job title split off a person's name (大統領)
-    source: str = "gazetteer"  # "gazetteer", "abbreviation" or "ginza"
+    source: str = "gazetteer"  # which finder found it: gazetteer, ginza, compound, titled …
     members: tuple[str, ...] = ()  # for 日米韓-style compounds: the member state ids
+    # Known entities named inside the name or right before it (アメリカ海軍 → the United
+    # States; 国際連合児童基金 → the UN; ソロモン諸島のソガバレ首相 → Solomon Islands).
+    related: tuple[str, ...] = ()
+    organ: bool = False  # a body that acts for its state (アメリカ海軍, ロシア国防省)
+    # Where the words the rule engine reads begin, when the mention is a longer
+    # description (クリミアをロシアに編入する条約: the engine reads 条約); None: all of it.
+    anchor: int | None = None
 
 
 @dataclass
@@ -78,8 +91,13 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     titles: set[str] = field(default_factory=set)
     wikidata: str | None = None
-    located_in: str | None = None  # entity id of the containing state (places)
+    located_in: str | None = None  # entity id of the containing state or place (places)
     in_gazetteer: bool = False
+    state: str | None = None  # a person's or organization's state (not for places)
+    parent: str | None = None  # the organization an organization belongs to
+    named_after: str | None = None  # a person an organization's name names (トランプ政権)
+    organ: bool = False  # acts for its state
+    scope: str | None = None  # the document an article-scoped entity belongs to
 
 
 @dataclass(frozen=True)

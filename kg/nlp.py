@@ -59,25 +59,46 @@ class Unit:
 
 
 _SENTENCE_FINAL = frozenset("。！？!?")
+_JAPANESE_END = re.compile(r"[\u3041-\u30ff\u3400-\u9fff]$")
+_JAPANESE_START = re.compile(r"[\u3041-\u30ff\u3400-\u9fff「『]")
 _QUOTE_OPEN, _QUOTE_CLOSE = frozenset("「『"), frozenset("」』")
 
 
 @Language.component("kg_sentence_bounds")
 def sentence_bounds(doc: Doc) -> Doc:
-    """Sentences end at 。！？ outside quotation brackets, and nowhere else.
+    """Sentences end at 。！？ outside quotation brackets, and at a space between Japanese
+    words there (a headline's clauses: 安保協定に署名　米国は懸念), and nowhere else.
 
     GiNZA's parser otherwise splits after a closing parenthesis (金正恩(キム・ジョンウン)
     総書記と…) or inside a quotation (「…だ。」と述べた); it respects boundaries set
-    before it runs.
+    before it runs.  Spaces between Latin words (NON STYLE) do not end a sentence.
     """
     depth = 0
     start_next = True
-    for token in doc:
+    for i, token in enumerate(doc):
         token.is_sent_start = start_next
         depth += sum(c in _QUOTE_OPEN for c in token.text)
         depth = max(0, depth - sum(c in _QUOTE_CLOSE for c in token.text))
-        start_next = depth == 0 and token.text[-1] in _SENTENCE_FINAL
+        start_next = depth == 0 and (token.text[-1] in _SENTENCE_FINAL or _clause_space(doc, i))
     return doc
+
+
+def _clause_space(doc: Doc, i: int) -> bool:
+    """A space after token ``i`` (a space token, or trailing whitespace) with Japanese
+    on both sides of it."""
+    token = doc[i]
+    if token.text.isspace():
+        before, after = (doc[i - 1] if i else None), (doc[i + 1] if i + 1 < len(doc) else None)
+    elif token.whitespace_:
+        before, after = token, doc[i + 1] if i + 1 < len(doc) else None
+    else:
+        return False
+    return (
+        before is not None
+        and after is not None
+        and bool(_JAPANESE_END.search(before.text))
+        and bool(_JAPANESE_START.match(after.text))
+    )
 
 
 @cache

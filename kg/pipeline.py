@@ -35,10 +35,10 @@ from spacy.tokens import Doc
 from kg.cache import ArticleFacts, Cache, UnitFacts, facts_key, parse_key
 from kg.entities import find_mentions
 from kg.gazetteer import Gazetteer, load_gazetteer
-from kg.graph import build_graph, write_turtle
+from kg.graph import NamedMention, build_graph, write_turtle
 from kg.load import LoadError, LoadOptions, RawDocument, load
 from kg.messages import shown
-from kg.model import Article, Event, Mention
+from kg.model import Article, Event
 from kg.nlp import (
     Unit,
     docs_from_bytes,
@@ -50,7 +50,7 @@ from kg.nlp import (
 )
 from kg.outputs import staged_outputs
 from kg.relations import Extractor
-from kg.resolve import ArticleResolver, EntityTable
+from kg.resolve import ArticleResolver, EntityTable, named_mentions
 from kg.resources import rules_version
 
 Progress = Callable[[int], None]  # called with the number of characters just processed
@@ -58,7 +58,8 @@ Progress = Callable[[int], None]  # called with the number of characters just pr
 CHUNK_CHARS = 5_000  # one task: ~2.5 s of parsing, small enough to keep every worker busy
 MIN_CHARS_PER_WORKER = 20_000  # a worker takes ~3 s to start (loading GiNZA)
 EXTRACTION_SHARE = 0.1  # extraction over a cached parse costs about this much of a parse
-# Modules whose code decides what extraction finds: a change to any re-runs extraction.
+# Modules (and packages: every file in them) whose code decides what extraction finds: a
+# change to any re-runs extraction.
 EXTRACTION_MODULES = (
     "kg.entities", "kg.resolve", "kg.relations", "kg.gazetteer", "kg.dates", "kg.model",
 )  # fmt: skip
@@ -80,6 +81,7 @@ class BuildOptions:
     jobs: int | None = None  # None: one per core
     cache_dir: Path | None = None
     strict: bool = False
+    mentions: bool = True  # record every name as a NIF phrase in the graph
     load: LoadOptions = field(default_factory=LoadOptions)
 
     @property
@@ -100,6 +102,7 @@ class BuildResult:
     reextracted: int = 0  # distinct texts extracted again from their cached parse
     reused: int = 0  # distinct texts whose facts came from the cache
     processes: int = 1  # processes that parsed
+    mentions: list[NamedMention] = field(default_factory=list)  # every name, per document
 
     def entity_counts(self) -> Counter[str]:
         assert self.entities is not None
@@ -154,6 +157,8 @@ def _stated_metadata(article: Article, item: RawDocument) -> Article:
     from kg.clean import find_date
 
     changes: dict[str, object] = {}
+    if item.record_id:
+        changes["record_id"] = item.record_id
     if item.title:
         changes["title"] = item.title
     date = find_date(item.date) if item.date else None
@@ -237,12 +242,13 @@ def extract_article(
     article: Article, parsed: Iterable[tuple[Doc, Unit]], gazetteer: Gazetteer
 ) -> ArticleFacts:
     """Entities and events of one article from its parsed units, in reading order."""
-    resolver = ArticleResolver(gazetteer)
+    parsed = list(parsed)
+    mentions = [find_mentions(doc, unit.offset, gazetteer) for doc, unit in parsed]
+    resolver = ArticleResolver(gazetteer, scope=article.doc_id)
+    resolver.know_agreements(m for unit in mentions for m in unit)
     found = []
-    for doc, unit in parsed:
-        resolved: list[tuple[Mention, tuple[str, ...]]] = []
-        for mention in find_mentions(doc, unit.offset, gazetteer):
-            resolved.append((mention, resolver.resolve(mention)))
+    for (doc, unit), unit_mentions in zip(parsed, mentions, strict=True):
+        resolved = [(m, resolver.resolve(m)) for m in unit_mentions]
         events = Extractor(doc, unit.offset, article, gazetteer, resolved).events()
         found.append(UnitFacts(tuple(resolved), tuple(events)))
     return ArticleFacts(article.doc_id, tuple(found))
@@ -256,6 +262,8 @@ def _merge(result: BuildResult, article: Article, facts: ArticleFacts) -> None:
         for mention, ids in unit.mentions:
             for entity_id in ids:
                 result.entities.add(entity_id, mention)
+        for mention, ids in named_mentions(unit.mentions, result.entities.gazetteer):
+            result.mentions.append((article.doc_id, mention, ids))
         for event in unit.events:
             for entity_id in (event.agent, event.target, *event.attributed_to, event.place):
                 if entity_id is not None:
@@ -270,8 +278,13 @@ def extraction_version() -> str:
     digest.update(metadata.version("babel").encode())  # CLDR country names
     for name in EXTRACTION_MODULES:
         spec = importlib.util.find_spec(name)
-        if spec is not None and spec.origin:
-            digest.update(Path(spec.origin).read_bytes())
+        if spec is None or not spec.origin:
+            continue
+        origin = Path(spec.origin)
+        files = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -543,7 +556,12 @@ def run(
     _check(result.articles, result.problems, options.strict)
     articles = result.articles
     assert result.entities is not None
-    graph = build_graph(articles, result.entities.entities.values(), result.events)
+    graph = build_graph(
+        articles,
+        result.entities.entities.values(),
+        result.events,
+        result.mentions if options.mentions else None,
+    )
     network = entity_graph(graph)
     scores = centrality(network)
     add_scores(graph, scores)

@@ -131,17 +131,32 @@ class Extractor:
     rules: RuleSet = field(default_factory=load_rules)
     token_ids: dict[int, tuple[str, ...]] = field(default_factory=dict)
     token_kind: dict[int, str] = field(default_factory=dict)
+    # What the unit's mentions say of entities the gazetteer does not know: the state an
+    # organ acts for (アメリカ海軍 → the United States), a person's or a place's state.
+    acting: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for mention, ids in self.mentions:
+            start = mention.start if mention.anchor is None else mention.anchor
             span = self.doc.char_span(
-                mention.start - self.offset, mention.end - self.offset, alignment_mode="expand"
+                start - self.offset, mention.end - self.offset, alignment_mode="expand"
             )
             if span is None or not ids:
                 continue
             for token in span:
                 self.token_ids[token.i] = ids
                 self.token_kind[token.i] = mention.kind
+            state = self._related_state(mention)
+            if state and len(ids) == 1:
+                self.states.setdefault(ids[0], state)
+                if mention.organ:
+                    self.acting.setdefault(ids[0], state)
+
+    def _related_state(self, mention: Mention) -> str | None:
+        """The one state a mention's related entities name (directly or as their state)."""
+        states = {self.gazetteer.state_of(r) for r in mention.related} - {None}
+        return states.pop() if len(states) == 1 else None
 
     # ----------------------------------------------------------------- driving
     def events(self) -> list[Event]:
@@ -205,7 +220,9 @@ class Extractor:
 
     def _home_state(self, entity_id: str) -> str | None:
         entry = self.gazetteer.entries.get(entity_id)
-        return entry.state if entry and entry.kind != "State" else None
+        if entry is None:
+            return self.states.get(entity_id)
+        return entry.state if entry.kind != "State" else None
 
     # --------------------------------------------------------------- arguments
     def _raw_targets(self, rule: Rule, trigger: Token) -> list[str]:
@@ -217,10 +234,11 @@ class Extractor:
 
     def _as_target(self, entity_id: str, relation: str) -> str:
         """A visit to a city is a visit to its state."""
+        if relation != "visited" or self._kind(entity_id) != "Place":
+            return entity_id
         entry = self.gazetteer.entries.get(entity_id)
-        if relation == "visited" and entry and entry.kind == "Place" and entry.state:
-            return entry.state
-        return entity_id
+        state = entry.state if entry else self.states.get(entity_id)
+        return state or entity_id
 
     def _fill(
         self, role: Role, trigger: Token, before: int | None = None, clauses: bool = False
@@ -444,7 +462,7 @@ class Extractor:
     def _metonym(self, entity_id: str, kinds: tuple[str, ...]) -> str:
         """Capitals and government organs stand for their state where a state fits."""
         if "State" in kinds:
-            entity_id = self.gazetteer.acting_state(entity_id)
+            entity_id = self.acting.get(entity_id) or self.gazetteer.acting_state(entity_id)
         entry = self.gazetteer.entries.get(entity_id)
         if entry and entry.capital_of and "Place" not in kinds and "State" in kinds:
             return entry.capital_of

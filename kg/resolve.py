@@ -8,24 +8,42 @@ their IRI is stable from build to build.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
-from kg.entities import HONORIFICS
+from spacy.tokens import Doc
+
+from kg.entities import HONORIFICS, find_mentions
+from kg.entities.lexicon import agreement_head, is_agreement_noun
 from kg.gazetteer import Gazetteer, normalize
 from kg.model import Entity, Mention
 
 # Mentions that name their entity (and so are aliases of it); 両首脳, 同条約 and 米 refer
 # without naming.
-NAMING_SOURCES = frozenset({"gazetteer", "ginza", "context", "pattern"})
+NAMING_SOURCES = frozenset(
+    {"gazetteer", "ginza", "context", "pattern", "compound", "titled", "description"}
+)
 
 
-def minted_id(kind: str, name: str) -> str:
-    """The id of an entity the gazetteer does not know.
+def minted_id(kind: str, name: str, scope: str | None = None) -> str:
+    """The id of an entity the gazetteer does not know; ``scope``: the document an
+    entity belongs to alone (an agreement described, not named).
 
-    >>> minted_id("Person", "キム・グムチョル")
-    'person/キム・グムチョル'
+    >>> minted_id("Person", "キム・グムチョル"), minted_id("Agreement", "地域協定", "d1")
+    ('person/キム・グムチョル', 'agreement/d1/地域協定')
     """
+    if scope:
+        return f"{kind.lower()}/{scope}/{normalize(name)}"
     return f"{kind.lower()}/{normalize(name)}"
+
+
+def minted_name(entity_id: str) -> str:
+    """The name part of a minted id (its last segment).
+
+    >>> minted_name("agreement/d1/地域協定"), minted_name("person/キム")
+    ('地域協定', 'キム')
+    """
+    return entity_id.rpartition("/")[2]
 
 
 def bare_name(text: str) -> str:
@@ -41,7 +59,10 @@ class ArticleResolver:
     """Resolves the mentions of one article, in reading order."""
 
     gazetteer: Gazetteer
+    scope: str | None = None  # the article's document id, for entities of its own
     seen: list[str] = field(default_factory=list)  # entity ids, most recent last
+    # The article's agreements by head noun (協定 → …): (id, named, text as written).
+    agreements: dict[str, list[tuple[str, bool, str]]] = field(default_factory=dict)
     seen_names: dict[str, str] = field(default_factory=dict)  # full name → id
     previous: tuple[int, tuple[str, ...]] = (-1, ())  # the last mention's end and ids
 
@@ -62,12 +83,63 @@ class ArticleResolver:
             return self._pair(mention.kind)
         elif mention.source == "definite":
             return self._last(mention.kind)
+        elif mention.source == "description":
+            ids = self._described(mention)
         else:
             ids = self._from_name(mention)
         self.seen.extend(ids)
         if len(ids) == 1 and mention.kind == "Person":
             self.seen_names.setdefault(normalize(bare_name(mention.text)), ids[0])
         return ids
+
+    def know_agreements(self, mentions: Iterable[Mention]) -> None:
+        """Note every agreement the article names or describes, by its head noun, before
+        resolving any: a headline's 安保協定 may stand for the agreement the body names."""
+        for mention in mentions:
+            head = agreement_head(mention.text) if mention.kind == "Agreement" else None
+            if head is None or mention.source in ("pair", "definite"):
+                continue
+            named = mention.source != "description"
+            entity_id = self._described_id(mention) if not named else None
+            entity_id = entity_id or mention.entity_id or self._from_name(mention)[0]
+            entries = self.agreements.setdefault(head, [])
+            if all(entity_id != known for known, _, _ in entries):
+                entries.append((entity_id, named, mention.text))
+
+    def _described(self, mention: Mention) -> tuple[str, ...]:
+        """An agreement described by a phrase (see kg.entities.agreements).
+
+        In order: the gazetteer's, if the phrase is one of its names; the one agreement
+        the article names with the same head noun whose name holds every character of
+        the phrase's own words (安保協定 → 中国・ソロモン諸島安全保障協力枠組み協定); for a
+        bare head (共同声明), the one other agreement of the article with that head; for a
+        bare reference word after a clause (「…」を謳う条約), the agreement named last; else
+        an agreement of its own, scoped to the article.
+        """
+        own = self._described_id(mention)
+        head = agreement_head(mention.text) or ""
+        start = mention.anchor - mention.start if mention.anchor is not None else 0
+        words = mention.text[start : len(mention.text) - len(head)]
+        others = [e for e in self.agreements.get(head, []) if e[0] != own]
+        if own.startswith("agreement/") and words:
+            named = [i for i, is_named, text in others if is_named and set(words) <= set(text)]
+            if len(set(named)) == 1:
+                return (named[0],)
+        if own.startswith("agreement/") and is_agreement_noun(mention.text) and len(others) == 1:
+            return (others[0][0],)
+        if (
+            own.startswith("agreement/")
+            and not words
+            and normalize(head) in self.gazetteer.definites
+        ):
+            earlier = self._last(mention.kind)
+            if earlier:
+                return earlier
+        return (own,)
+
+    def _described_id(self, mention: Mention) -> str:
+        known = self.gazetteer.aliases.get(normalize(mention.text))
+        return known or minted_id(mention.kind, mention.text, self.scope)
 
     def _pair(self, kind: str) -> tuple[str, ...]:
         """両首脳 / 両国: the two entities of that kind named last in the article."""
@@ -87,8 +159,7 @@ class ArticleResolver:
         return ()
 
     def _kind(self, entity_id: str) -> str:
-        entry = self.gazetteer.entries.get(entity_id)
-        return entry.kind if entry else entity_id.partition("/")[0].capitalize()
+        return entity_kind(entity_id, self.gazetteer)
 
     def _from_context(self, mention: Mention) -> tuple[str, ...]:
         """A short form names the entity last named in full; failing that, the one
@@ -109,6 +180,7 @@ class ArticleResolver:
         states: set[str] = set()
         if mention.title and mention.title[:1] in self.gazetteer.abbreviations:
             states.add(self.gazetteer.abbreviations[mention.title[:1]])
+        states.update(r for r in mention.related if self._kind(r) == "State")
         end, ids = self.previous
         if 0 <= mention.start - end <= 1:  # adjacent, or with の between
             for entity_id in ids:
@@ -131,6 +203,44 @@ class ArticleResolver:
                 if _short_form_of(name, full):
                     return (entity_id,)
         return (minted_id(mention.kind, name),)
+
+
+def resolve_mentions(
+    doc: Doc, offset: int, gazetteer: Gazetteer, resolver: ArticleResolver | None = None
+) -> list[tuple[Mention, tuple[str, ...]]]:
+    """The mentions of one parsed unit, each with the entity ids it resolves to.
+
+    ``resolver`` carries an article's state from unit to unit (a fresh one by default).
+    """
+    resolver = resolver or ArticleResolver(gazetteer)
+    return [(m, resolver.resolve(m)) for m in find_mentions(doc, offset, gazetteer)]
+
+
+def named_mentions(
+    resolved: Iterable[tuple[Mention, tuple[str, ...]]], gazetteer: Gazetteer
+) -> list[tuple[Mention, tuple[str, ...]]]:
+    """The mentions that name their entity, each with the class of what it names: what
+    the graph records as ``nif:Phrase`` mentions.  両首脳, 同条約 and unresolved short
+    forms refer without naming and are left out; 日米韓 names its states."""
+    found = []
+    for mention, ids in resolved:
+        if not ids or mention.source not in NAMING_SOURCES | {"abbreviation"}:
+            continue
+        kind = entity_kind(ids[0], gazetteer) if len(ids) == 1 else mention.kind
+        found.append((replace(mention, kind=kind) if kind != mention.kind else mention, ids))
+    return found
+
+
+def entity_kind(entity_id: str, gazetteer: Gazetteer) -> str:
+    """The class of an entity id: the gazetteer's, or the one a minted id carries.
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> gaz = load_gazetteer()
+    >>> entity_kind("Vladimir_Putin", gaz), entity_kind("organization/x", gaz)
+    ('Person', 'Organization')
+    """
+    entry = gazetteer.entries.get(entity_id)
+    return entry.kind if entry else entity_id.partition("/")[0].capitalize()
 
 
 def _short_form_of(short: str, full: str) -> bool:
@@ -159,11 +269,38 @@ class EntityTable:
         entity = self.entities.get(entity_id) or self._new(entity_id, mention)
         self.entities[entity_id] = entity
         surface = bare_name(mention.text) if mention.kind == "Person" else mention.text
-        if surface != entity.label_ja and mention.source in NAMING_SOURCES:
+        naming = mention.source in NAMING_SOURCES and (
+            mention.source != "description" or entity.scope is not None
+        )
+        if surface != entity.label_ja and naming:
             entity.aliases.add(surface)
         if mention.title and mention.title not in HONORIFICS:
             entity.titles.add(mention.title)
+        entity.organ = entity.organ or mention.organ
+        for related in mention.related:
+            if related != entity_id and self.ensure(related) is not None:
+                self._link(entity, related)
         return entity
+
+    def _link(self, entity: Entity, related: str) -> None:
+        """Record what a mention's name holds or follows, by the classes of both.
+
+        A state is a person's or an organization's state and a place's container; an
+        organization is another organization's parent; a person is named by an
+        organization (トランプ政権), whose state is then the person's.
+        """
+        kind = entity_kind(related, self.gazetteer)
+        if entity.kind == "Place":
+            if kind in ("State", "Place") and entity.located_in is None:
+                entity.located_in = related
+        elif entity.kind in ("Person", "Organization") and kind == "State":
+            entity.state = entity.state or related
+        elif entity.kind == "Organization" and kind == "Organization":
+            entity.parent = entity.parent or related
+            entity.state = entity.state or self.gazetteer.state_of(related)
+        elif entity.kind == "Organization" and kind == "Person":
+            entity.named_after = entity.named_after or related
+            entity.state = entity.state or self.gazetteer.state_of(related)
 
     def ensure(self, entity_id: str) -> Entity | None:
         """An entity referred to without a mention (a capital's state, a 訪朝's target)."""
@@ -178,8 +315,9 @@ class EntityTable:
     def _new(self, entity_id: str, mention: Mention) -> Entity:
         if entity_id in self.gazetteer.entries:
             return self._from_entry(entity_id)
-        kind, _, name = entity_id.partition("/")
-        return Entity(entity_id, mention.kind, name or mention.text)
+        label = mention.text if mention.source == "description" else minted_name(entity_id)
+        scope = entity_id.split("/")[1] if entity_id.count("/") >= 2 else None
+        return Entity(entity_id, mention.kind, label or mention.text, scope=scope)
 
     def _from_entry(self, entity_id: str) -> Entity:
         entry = self.gazetteer.entries[entity_id]
@@ -190,9 +328,11 @@ class EntityTable:
             entry.label_en,
             aliases=set(entry.aliases),
             wikidata=entry.wikidata,
-            located_in=entry.state if entry.kind in ("Place", "Organization") else None,
+            located_in=entry.state if entry.kind == "Place" else None,
             in_gazetteer=True,
+            state=entry.state if entry.kind in ("Person", "Organization") else None,
+            organ=entry.organ,
         )
-        if entry.state and entry.kind in ("Place", "Organization"):
+        if entry.state:
             self.ensure(entry.state)
         return entity

@@ -41,7 +41,9 @@ def templates_dir() -> Path:
 
 
 # The data files that shape extraction; the ontology and the SHACL shapes do not.
-EXTRACTION_DATA = ("gazetteer.yaml", "titles.yaml", "anaphora.yaml", "ne_labels.yaml", "rules.yaml")
+EXTRACTION_DATA = (
+    "gazetteer.yaml", "titles.yaml", "anaphora.yaml", "ne_labels.yaml", "names.yaml", "rules.yaml",
+)  # fmt: skip
 
 
 @cache

@@ -19,9 +19,20 @@ Schema (see ontology/kg.ttl for the OWL definitions):
   ``schema:location`` (where: the city visited, or a place named with で),
   ``kg:sourceDate`` / ``kg:sourceTitle`` (date and title of the article or list item
   the evidence was read in).
+* entity links: ``schema:nationality`` (a person's state), ``kg:state`` (an
+  organization's state), ``kg:organ`` (true: it acts for that state), ``schema:parentOrganization``,
+  ``kg:namedAfter`` (a person an organization's name names), ``kg:scope`` (the one
+  document an agreement described rather than named belongs to).
 * document ``doc:<sha>`` — ``a kg:Document`` (⊑ schema:NewsArticle, prov:Entity);
   ``dcterms:title``, ``dcterms:date``, ``dcterms:source`` (file name), ``schema:url``,
-  ``kg:text`` is not stored (offsets point into the cleaned text the build saw).
+  ``dcterms:identifier`` (a JSONL/CSV row's own ``id``, else the document id),
+  ``kg:context`` (its NIF context).
+* mentions (NIF 2.0, as NLP-to-RDF tools and GERBIL read them): the cleaned text is a
+  ``nif:Context`` ``doc:<sha>#char=0,N`` with ``nif:isString``; every name is a
+  ``nif:Phrase`` ``doc:<sha>#char=B,E`` with ``nif:anchorOf``, ``nif:beginIndex``,
+  ``nif:endIndex``, ``nif:referenceContext``, ``itsrdf:taIdentRef`` (the entity) and
+  ``itsrdf:taClassRef`` (its class).  Event offsets (``kg:beginIndex``) count in the
+  same text.
 """
 
 from __future__ import annotations
@@ -39,6 +50,8 @@ EVT = Namespace(BASE + "event/")
 DOC = Namespace(BASE + "doc/")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 
 PREFIXES: dict[str, Namespace] = {
     "kg": KG,
@@ -47,6 +60,8 @@ PREFIXES: dict[str, Namespace] = {
     "doc": DOC,
     "schema": SCHEMA,
     "wd": WD,
+    "nif": NIF,
+    "itsrdf": ITSRDF,
     "rdf": Namespace(str(RDF)),
     "rdfs": Namespace(str(RDFS)),
     "owl": Namespace(str(OWL)),
@@ -80,6 +95,15 @@ def entity_iri(entity_id: str) -> URIRef:
 
 def document_iri(doc_id: str) -> URIRef:
     return DOC[quote(doc_id, safe="_-.~")]
+
+
+def string_iri(doc_id: str, begin: int, end: int) -> URIRef:
+    """A NIF string of a document's cleaned text (RFC 5147 character offsets).
+
+    >>> str(string_iri("ab12", 3, 7))
+    'https://w3id.org/kg/doc/ab12#char=3,7'
+    """
+    return URIRef(f"{document_iri(doc_id)}#char={begin},{end}")
 
 
 def event_iri(*parts: object) -> URIRef:

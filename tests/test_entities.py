@@ -122,3 +122,208 @@ def test_country_names_come_from_cldr(gazetteer):
 def test_ginza_treaty_label_needs_an_agreement_noun(extract_text):
     entities = _ids(extract_text("北朝鮮から供与された多連装ロケット砲を使用している。"))
     assert not any(e.kind == "Agreement" for e in entities.values()), sorted(entities)
+
+
+# --- The entity layer on text it was not built on (issue 11).  Every sentence below was
+# written for these tests in the style of Japanese news; none is taken from the NER set
+# or the Wikinews articles.
+
+
+def _mentions(nlp, gazetteer, text):
+    from kg.entities import find_mentions
+
+    return {m.text: m for m in find_mentions(nlp(text), 0, gazetteer)}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "state", "organ"),
+    [
+        ("フランス海軍の艦艇が寄港した。", "フランス海軍", "France", True),
+        ("ガーナ外務省の報道官は声明を出した。", "ガーナ外務省", "Ghana", True),
+        ("英国労働党の議員が反対した。", "英国労働党", "United_Kingdom", False),
+        ("ベトナム通信社によると、式典が開かれた。", "ベトナム通信社", "Vietnam", False),
+    ],
+)
+def test_the_longest_name_wins_and_keeps_the_state_inside(nlp, gazetteer, text, name, state, organ):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert name in mentions, sorted(mentions)
+    mention = mentions[name]
+    assert mention.kind == "Organization"
+    assert state in mention.related
+    assert mention.organ is organ
+    # the state's name inside is not a mention of its own
+    assert not any(m.kind == "State" for m in mentions.values()), sorted(mentions)
+
+
+def test_an_organization_holding_a_known_organization_is_its_own_name(nlp, gazetteer):
+    mentions = _mentions(nlp, gazetteer, "国際原子力機関アジア事務所の職員が訪れた。")
+    names = [m for m in mentions.values() if m.kind == "Organization"]
+    assert [m.text for m in names] == ["国際原子力機関アジア事務所"], sorted(mentions)
+    assert names[0].related == ("IAEA",)
+
+
+def test_an_organ_acts_for_its_state_in_a_relation(extract_text):
+    result = extract_text("フランス海軍の艦艇が12日、ジブチに到着した。")
+    facts = {(e.agent, e.relation, e.target) for e in result.events if e.is_fact}
+    assert ("France", "visited", "Djibouti") in facts, facts
+    entity = result.entities.entities["organization/フランス海軍"]
+    assert entity.state == "France" and entity.organ
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("国土安全保障省は新たな指針を公表した。", "国土安全保障省"),
+        ("デンマーク社会民主党が勝利した。", "デンマーク社会民主党"),
+        ("ハンス・ミュラー社は工場を閉鎖した。", "ハンス・ミュラー社"),
+        ("北海タイムス社の記者が取材した。", "北海タイムス社"),
+    ],
+)
+def test_organizations_are_found_by_their_head_word(nlp, gazetteer, text, name):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert name in mentions, sorted(mentions)
+    assert mentions[name].kind == "Organization"
+    assert not any(m.kind == "Person" for m in mentions.values()), sorted(mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "同省は各党と協議した。",
+        "地元警察と現地政府が対応に当たった。",
+        "調査団と救助隊が現地入りした。",
+        "当局者は未明に記者団に語った。",
+    ],
+)
+def test_generic_nouns_are_no_names(nlp, gazetteer, text):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert not any(m.kind in ("Organization", "Person") for m in mentions.values()), mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title", "state"),
+    [
+        ("ツバルのナタノ首相が演説した。", "ナタノ", "首相", "Tuvalu"),
+        ("キリバスのマーマウ大統領と会談した。", "マーマウ", "大統領", "Kiribati"),
+        ("パラオのウィップス大統領が来日した。", "ウィップス", "大統領", "Palau"),
+        ("ケニアのルト大統領が到着した。", "ルト", "大統領", "Kenya"),
+    ],
+)
+def test_persons_named_by_their_title_keep_their_state(nlp, gazetteer, text, name, title, state):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert name in mentions, sorted(mentions)
+    person = mentions[name]
+    assert person.kind == "Person" and person.title == title
+    assert state in person.related
+    assert mentions[next(iter(mentions))].kind == "State"  # the state stays a mention
+
+
+def test_a_persons_state_is_recorded_on_the_entity(extract_text):
+    result = extract_text("ツバルのナタノ首相は12日、フィジーを訪問した。")
+    person = result.entities.entities["person/ナタノ"]
+    assert person.state == "Tuvalu" and "首相" in person.titles
+    facts = {(e.agent, e.relation, e.target) for e in result.events if e.is_fact}
+    assert ("person/ナタノ", "visited", "Fiji") in facts, facts
+
+
+@pytest.mark.parametrize(
+    ("text", "agreement"),
+    [
+        ("ブラジルとアルゼンチンは貿易協力に関する協定に署名した。", "貿易協力に関する協定"),
+        ("ウルグアイとパラグアイは国境線を画定する議定書を交わした。", "国境線を画定する議定書"),
+        ("チリとペルーは漁業協定を結んだ。", "漁業協定"),
+        ("ケニアとウガンダは合意文書に署名した。", "合意文書"),
+    ],
+)
+def test_agreements_described_not_named_are_agreements(extract_text, text, agreement):
+    result = extract_text(text)
+    found = [e for e in result.entities.entities.values() if e.kind == "Agreement"]
+    assert [e.label_ja for e in found] == [agreement], found
+    assert found[0].scope == "test"  # scoped to its article
+    signed = [e for e in result.events if e.relation == "signed" and e.is_fact]
+    assert signed and {e.target for e in signed} == {found[0].entity_id}
+
+
+def test_a_described_agreement_is_referred_to_later(extract_text):
+    result = extract_text(
+        "ブラジルとアルゼンチンは貿易協力に関する協定に署名した。同協定には両国の外相も署名した。"
+    )
+    agreements = {e.entity_id for e in result.entities.entities.values() if e.kind == "Agreement"}
+    assert len(agreements) == 1
+    targets = {e.target for e in result.events if e.relation == "signed"}
+    assert targets == agreements
+
+
+def test_described_agreements_of_two_articles_stay_apart(nlp, gazetteer):
+    import datetime as dt
+
+    from kg.model import Article, Section
+    from kg.pipeline import extract
+
+    text = "チリとペルーは漁業協定を結んだ。"
+    articles = [
+        Article(
+            doc, f"{doc}.txt", text, None, dt.date(2024, 1, 1), sections=(Section(0, len(text)),)
+        )
+        for doc in ("a", "b")
+    ]
+    result = extract(articles, gazetteer=gazetteer)
+    agreements = [e for e in result.entities.entities.values() if e.kind == "Agreement"]
+    assert len(agreements) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("その後、条約に署名した。", "条約"),
+        ("同協定に署名した。", "同協定"),
+        ("文書に署名した。", "文書"),
+    ],
+)
+def test_bare_agreement_nouns_refer_back_instead(nlp, gazetteer, text, bare):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert all(m.source != "description" for m in mentions.values()), mentions
+
+
+def test_a_signing_clause_is_no_part_of_the_description(nlp, gazetteer):
+    mentions = _mentions(nlp, gazetteer, "両国が昨年締結した漁業協定が失効した。")
+    assert "漁業協定" in mentions and mentions["漁業協定"].source == "description"
+
+
+@pytest.mark.parametrize(
+    ("text", "members"),
+    [
+        ("ペルー、チリ、コロンビアの3カ国が声明を出した。", ["ペルー", "チリ", "コロンビア"]),
+        ("自由党・保守党などは反対した。", ["自由党", "保守党"]),
+        ("ケニアとウガンダは合意した。", ["ケニア", "ウガンダ"]),
+    ],
+)
+def test_every_member_of_a_list_is_a_mention(nlp, gazetteer, text, members):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert set(members) <= set(mentions), sorted(mentions)
+
+
+def test_a_list_of_known_names_is_not_one_place(nlp, gazetteer):
+    mentions = _mentions(nlp, gazetteer, "ロシア・モスクワで会談した。")
+    assert {"ロシア", "モスクワ"} <= set(mentions), sorted(mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("ジョージ・ウォーカー社が買収した。", "ジョージ・ウォーカー社", "Organization"),
+        ("アンナ・シュミット財団が設立された。", "アンナ・シュミット財団", "Organization"),
+        ("ミネソタ州ダルースで集会が開かれた。", "ミネソタ州ダルース", "Place"),
+    ],
+)
+def test_a_persons_name_inside_another_name_does_not_make_a_person(
+    nlp, gazetteer, text, name, kind
+):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert not any(m.kind == "Person" for m in mentions.values()), sorted(mentions)
+
+
+def test_a_given_name_after_a_surname_belongs_to_the_name(nlp, gazetteer):
+    mentions = _mentions(nlp, gazetteer, "記者会見で小野寺健一郎は語った。")
+    people = [m.text for m in mentions.values() if m.kind == "Person"]
+    assert people == ["小野寺健一郎"], sorted(mentions)

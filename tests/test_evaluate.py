@@ -91,7 +91,11 @@ HELDOUT = ROOT / "tests" / "gold" / "heldout"
 # what the misses showed (X入り, 同国, short name + state-bound title, quoted agreement
 # names holding state names, XをYと非難, quoted performatives) brought it to P 0.939,
 # R 0.554, F1 0.697; the set has been looked at since, so it is no longer unseen.
-HELDOUT_FLOOR = {"overall": 0.65, "precision": 0.90}
+# Scored since 2026-11-29 in the real-news format (heldout.json, made from heldout.jsonl by
+# to_realnews.py: entities by the names their articles use, so an agreement described
+# rather than named counts): P 0.939, R 0.566, F1 0.706 before the entity layer of issue 11,
+# P 0.907, R 0.602, F1 0.724 after it.
+HELDOUT_FLOOR = {"overall": 0.70, "precision": 0.88}
 
 
 @pytest.fixture(scope="module")
@@ -105,13 +109,31 @@ def heldout_build(runner, nlp, tmp_path_factory):
 def test_heldout_scores_do_not_slip(heldout_build):
     import rdflib
 
-    from kg.evaluate import predicted_facts
+    from kg.evaluate import evaluate_realnews, read_realnews_gold
 
     graph = rdflib.Graph().parse(heldout_build / "graph.ttl", format="turtle")
-    result = evaluate(read_gold(ROOT / "tests" / "gold" / "heldout.jsonl"), predicted_facts(graph))
-    overall = result.overall()
+    gold = read_realnews_gold(ROOT / "tests" / "gold" / "heldout.json")
+    overall = evaluate_realnews(gold, graph).scores["overall"]
     assert overall.f1 >= HELDOUT_FLOOR["overall"], overall
     assert overall.precision >= HELDOUT_FLOOR["precision"], overall
+
+
+def test_heldout_json_is_made_from_heldout_jsonl(tmp_path, monkeypatch):
+    """heldout.json is generated: regenerating it changes nothing."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("to_realnews", ROOT / "tests/gold/to_realnews.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    original = (ROOT / "tests/gold/heldout.json").read_text(encoding="utf-8")
+    target = tmp_path / "gold"
+    target.mkdir()
+    (target / "heldout.jsonl").write_text(
+        (ROOT / "tests/gold/heldout.jsonl").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.setattr(module, "HERE", target)
+    module.main()
+    assert (target / "heldout.json").read_text(encoding="utf-8") == original
 
 
 def test_heldout_negatives_never_become_facts(heldout_build):
@@ -122,3 +144,111 @@ def test_heldout_negatives_never_become_facts(heldout_build):
     graph = rdflib.Graph().parse(heldout_build / "graph.ttl", format="turtle")
     negatives = ROOT / "tests" / "gold" / "heldout_negatives.jsonl"
     assert negative_violations(graph, negatives) == []
+
+
+# --- Real-news gold (../shared/realnews/GUIDELINES.md format). ---
+
+
+def _graph_with(facts, labels, agreements=()):
+    """A tiny graph: entity nodes with labels, and one asserted event per fact."""
+    import rdflib
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+
+    from kg.vocab import KG
+
+    g = rdflib.Graph()
+    for node, label in labels.items():
+        kind = KG.Agreement if node in agreements else KG.State
+        g.add((URIRef(node), RDF.type, kind))
+        g.add((URIRef(node), RDFS.label, Literal(label, lang="ja")))
+    for n, (agent, relation, target, doc, modality) in enumerate(facts):
+        event, document = URIRef(f"urn:e{n}"), URIRef(f"urn:doc:{doc}")
+        g.add((event, RDF.type, KG.Event))
+        g.add((event, KG.agent, URIRef(agent)))
+        g.add((event, KG.target, URIRef(target)))
+        g.add((event, KG.relation, KG[relation]))
+        g.add((event, KG.modality, KG[modality]))
+        g.add((event, KG.evidence, Literal("文。")))
+        g.add((event, KG.rule, Literal("r")))
+        g.add((event, PROV.wasDerivedFrom, document))
+        g.add((document, DCTERMS.source, Literal(doc)))
+    return g
+
+
+def _gold(tmp_path, data):
+    from kg.evaluate import read_realnews_gold
+
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return read_realnews_gold(path)
+
+
+def test_realnews_scoring_alternatives_optional_and_forbidden(tmp_path):
+    from kg.evaluate import evaluate_realnews
+
+    gold = _gold(
+        tmp_path,
+        {
+            "documents": ["a.txt"],
+            "entities": {
+                "kenya": ["ケニア"],
+                "ruto": ["ルト", "re:^ウィリアム・?ルト$"],
+                "uganda": ["ウガンダ"],
+                "pact": ["漁業協定", "re:漁業協定[」』)）]*$"],
+            },
+            "required": [
+                [["ruto", "visited", "uganda", "a.txt"], ["kenya", "visited", "uganda", "a.txt"]],
+                ["kenya", "signed", "pact", "a.txt"],
+            ],
+            "optional": [["uganda", "visited", "kenya", "a.txt"]],
+            "forbidden": [["uganda", "signed", "pact", "a.txt"]],
+        },
+    )
+    labels = {
+        "urn:ruto": "ウィリアム・ルト",
+        "urn:kenya": "ケニア",
+        "urn:uganda": "ウガンダ",
+        "urn:pact": "両国が結んだ新たな漁業協定",
+    }
+    graph = _graph_with(
+        [
+            ("urn:ruto", "visited", "urn:uganda", "a.txt", "asserted"),
+            ("urn:kenya", "visited", "urn:uganda", "a.txt", "asserted"),  # same item again
+            ("urn:uganda", "visited", "urn:kenya", "a.txt", "asserted"),  # optional
+            ("urn:uganda", "signed", "urn:pact", "a.txt", "reported"),  # forbidden
+            ("urn:kenya", "signed", "urn:pact", "a.txt", "planned"),  # not a fact
+            ("urn:kenya", "visited", "urn:uganda", "other.txt", "asserted"),  # not gold's
+        ],
+        labels,
+        agreements={"urn:pact"},
+    )
+    result = evaluate_realnews(gold, graph)
+    overall = result.scores["overall"]
+    assert (overall.items, overall.hits) == (2, 1)  # the signing was only planned
+    assert (overall.predicted, overall.correct) == (3, 2)  # two visits right, one forbidden
+    assert [f[0] for f, _, _ in result.forbidden] == ["uganda"]
+    assert [item[0][1] for item in result.misses] == ["signed"]
+    assert result.articles["a.txt"].hits == 1
+
+
+def test_realnews_gold_names_an_undefined_entity(tmp_path):
+    from kg.evaluate import read_realnews_gold
+
+    path = tmp_path / "gold.json"
+    path.write_text(
+        json.dumps({"entities": {"a": ["A"]}, "required": [["a", "visited", "b", "x.txt"]]}),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="does not define"):
+        read_realnews_gold(path)
+
+
+def test_kg_eval_speaks_the_realnews_format(runner, heldout_build):
+    result = runner.invoke(
+        app, ["eval", str(ROOT / "tests/gold/heldout.json"), "-g", str(heldout_build)]
+    )
+    assert result.exit_code == 0, result.output
+    for heading in ("graph level", "per article", "missed", "false positives", "forbidden"):
+        assert heading in result.output
+    assert "h05_solomon_security.txt" in result.output

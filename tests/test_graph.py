@@ -140,3 +140,99 @@ def test_list_page_events_carry_their_item_date(seeds_graph):
     rows = {(str(r.date), str(r.title)) for r in seeds_graph.query(query)}
     assert len({date for date, _ in rows}) >= 3, rows
     assert all(date.startswith("2024-0") for date, _ in rows)
+
+
+# --- Mentions in NIF 2.0 (issue 11). ---
+
+NIF_QUERY = """
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+PREFIX kg: <https://w3id.org/kg/ns#>
+SELECT ?anchor ?begin ?end ?text ?entity ?doc WHERE {
+  ?phrase a nif:Phrase ; nif:anchorOf ?anchor ; nif:beginIndex ?begin ; nif:endIndex ?end ;
+          nif:referenceContext ?context ; itsrdf:taIdentRef ?entity .
+  ?context a nif:Context ; nif:isString ?text .
+  ?doc kg:context ?context .
+}"""
+
+
+def test_every_name_is_a_nif_phrase_whose_offsets_slice_its_text(seeds_graph):
+    rows = list(seeds_graph.query(NIF_QUERY))
+    assert len(rows) > 100
+    for row in rows:
+        text = str(row.text)
+        assert text[int(row.begin) : int(row.end)] == str(row.anchor), row
+        assert (row.entity, RDF.type, None) in seeds_graph, row.entity  # a typed entity
+        assert (row.doc, RDF.type, KG.Document) in seeds_graph
+
+
+def test_nif_mentions_parse_in_oxigraph(seeds_build):
+    _, out = seeds_build
+    store = ox.Store()
+    store.load(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query(NIF_QUERY))
+    assert len(rows) > 100
+    for row in rows[:200]:
+        assert (
+            row["text"].value[int(row["begin"].value) : int(row["end"].value)]
+            == row["anchor"].value
+        )
+
+
+def test_event_offsets_count_in_the_nif_text(seeds_graph):
+    query = (
+        sparql_prefixes()
+        + """SELECT ?evidence ?begin ?end ?text WHERE {
+      ?e kg:evidence ?evidence ; kg:beginIndex ?begin ; kg:endIndex ?end ;
+         prov:wasDerivedFrom ?doc .
+      ?doc kg:context ?context . ?context nif:isString ?text .
+    }"""
+    )
+    rows = list(seeds_graph.query(query))
+    assert rows
+    for row in rows:
+        assert str(row.text)[int(row.begin) : int(row.end)] == str(row.evidence)
+
+
+def test_no_mentions_leaves_them_out(runner, tmp_path):
+    from kg.cli import app
+
+    source = tmp_path / "a.txt"
+    source.write_text("ケニアのルト大統領は12日、ウガンダを訪問した。", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["build", str(source), "-o", str(out), "--no-mentions", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    graph = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
+    assert not list(graph.query(NIF_QUERY))
+    assert list(graph.triples((None, KG.visited, None)))
+
+
+def test_a_rows_own_id_is_its_documents_identifier(runner, tmp_path):
+    import json
+
+    from rdflib.namespace import DCTERMS
+
+    from kg.cli import app
+
+    rows = tmp_path / "rows.jsonl"
+    lines = [
+        {
+            "id": "rec-001",
+            "title": "ケニア大統領が訪問",
+            "text": "ケニアのルト大統領がウガンダを訪問した。",
+        },
+        {"id": 42, "text": "ケニアのルト大統領がウガンダを訪問した。"},
+    ]
+    rows.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(rows), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    graph = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
+    identifiers = {
+        str(o)
+        for d in graph.subjects(RDF.type, KG.Document)
+        for o in graph.objects(d, DCTERMS.identifier)
+    }
+    assert identifiers == {"rec-001", "42"}  # the same text under two ids: two documents

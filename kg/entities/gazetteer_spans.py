@@ -1,94 +1,24 @@
-"""Find entity mentions in a parsed paragraph: the gazetteer first, GiNZA after.
+"""Names the gazetteer knows exactly, matched over the parse's token boundaries.
 
-The gazetteer is matched over token boundaries of the parse (so 米国務長官, which
-Sudachi splits 米|国務|長官, yields 米 and never 米国), longest alias first.  GiNZA's
-named entities then fill the gaps, mapped to ontology classes through
-``ontology/ne_labels.yaml`` and corrected by the part-of-speech tags Sudachi gives
-(a span tagged 人名 is a person whatever the NER label says).  This runs on the
-finished parse, an equivalent of spaCy's ``entity_ruler`` before ``ner`` that lets
-the gazetteer change without re-parsing.
+So 米国務長官, which Sudachi splits 米|国務|長官, yields 米 and never 米国; the longest
+alias wins left to right (金日成広場 beats 金日成).  Besides canonical names and aliases
+it finds names fused with the title after them (トランプ大統領), short forms that need
+context (金氏), 両首脳-style pairs, 同条約-style definites and abbreviation compounds
+(日米韓).
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from spacy.tokens import Doc, Span, Token
 
+from kg.entities.lexicon import HONORIFICS
 from kg.gazetteer import Gazetteer, normalize
 from kg.model import Mention
-from kg.resources import ontology_file, read_yaml
 
 MAX_ALIAS_TOKENS = 12
-HONORIFICS = frozenset({"氏", "さん", "様", "君"})
-_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
-_HAS_WORD = re.compile(r"[\u3040-\u30ff\u4e00-\u9fffA-Za-z]")
-_PAREN = re.compile(r"^[（(][^）)]{0,30}[）)]")
 
 
-@cache
-def _ne_data() -> dict:
-    return read_yaml(ontology_file("ne_labels.yaml")) or {}
-
-
-def ne_label_map() -> dict[str, str]:
-    """GiNZA NE label → ontology class, from ontology/ne_labels.yaml."""
-    return dict(_ne_data().get("labels") or {})
-
-
-def agreement_heads() -> tuple[str, ...]:
-    """Nouns an agreement's name ends in (条約, 協定 …)."""
-    return tuple(_ne_data().get("agreement_heads") or ())
-
-
-def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
-    """All entity mentions of a parsed unit, in text order, offsets in article coordinates."""
-    found = _gazetteer_mentions(doc, gazetteer)
-    for span in _named_agreements(doc):
-        # the longest name wins: states named inside an agreement's name (「中国・ソロモン諸島
-        # 安全保障協力枠組み協定」, 「日比円滑化協定」) are part of it, not mentions of their own
-        inside = [span.start <= s.start and s.end <= span.end for s, _ in found]
-        crossing = [s.start < span.end and span.start < s.end for s, _ in found]
-        if any(c and not i for c, i in zip(crossing, inside, strict=True)):
-            continue
-        if any(i and m.kind == "Agreement" for i, (_, m) in zip(inside, found, strict=True)):
-            continue  # the gazetteer knows it
-        found = [pair for pair, i in zip(found, inside, strict=True) if not i]
-        mention = Mention(
-            span.text, span.start_char, span.end_char, "Agreement", None, source="pattern"
-        )
-        found.append((span, mention))
-    taken = {i for span, _ in found for i in range(span.start, span.end)}
-    for ent in doc.ents:
-        if any(i in taken for i in range(ent.start, ent.end)):
-            continue
-        mention = _ginza_mention(ent, gazetteer)
-        if mention is not None:
-            found.append((ent, mention))
-            taken.update(range(ent.start, ent.end))
-    found.sort(key=lambda pair: pair[0].start)
-    return [_with_title(span, m, offset, gazetteer) for span, m in found]
-
-
-def _named_agreements(doc: Doc) -> list[Span]:
-    """Agreements the gazetteer does not know, named the way news names them: in 「」
-    (「…に関する条約」) or with an acronym after the name (円滑化協定(RAA))."""
-    heads = "|".join(map(re.escape, agreement_heads()))
-    patterns = (
-        re.compile(rf"「([^「」]{{4,40}}(?:{heads}))」"),  # not a bare 「同盟条約」
-        re.compile(rf"([\u4e00-\u9fff\u30a0-\u30ff・]{{2,30}}(?:{heads}))[（(][A-Z]{{2,10}}[)）]"),
-    )
-    spans = []
-    for pattern in patterns:
-        for match in pattern.finditer(doc.text):
-            span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-    return spans
-
-
-def _gazetteer_mentions(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Mention]]:
+def gazetteer_mentions(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Mention]]:
     """Longest gazetteer matches over token boundaries, left to right.
 
     Keys grow token by token and stop as soon as they are no prefix of any known
@@ -232,47 +162,3 @@ def _abbreviation_stands_alone(span: Span, chars: int) -> bool:
     if chars == 1:  # a lone 米 / 露 must modify the noun right after it (米国務長官, 露外務省)
         return after is not None and after.pos_ in {"NOUN", "PROPN"}
     return True
-
-
-def _ginza_mention(ent: Span, gaz: Gazetteer) -> Mention | None:
-    kind = ne_label_map().get(ent.label_)
-    tags = [t.tag_ for t in ent]
-    if any("人名" in tag for tag in tags):
-        kind = "Person"
-    elif kind == "State" and not any("地名-国" in tag for tag in tags):
-        kind = "Place" if any("地名" in tag for tag in tags) else None
-    if kind is None or (kind == "Agreement" and not ent.text.endswith(agreement_heads())):
-        return None
-    text = _strip_title(ent.text, gaz)
-    if len(text) < 2 or not _HAS_WORD.search(text) or any(c in text for c in "「」『』"):
-        return None
-    # A span with no proper noun in it is a common noun GiNZA over-read (当局者, 未明),
-    # unless it is a katakana name Sudachi does not know (ブリンケン).
-    if not (_KATAKANA.search(text) or any("固有名詞" in t for t in tags)):
-        return None
-    return Mention(text, ent.start_char, ent.start_char + len(text), kind, None, source="ginza")
-
-
-def _strip_title(text: str, gaz: Gazetteer) -> str:
-    for cut in range(1, len(text)):
-        if gaz.title_at(text[cut:]) == text[cut:] or text[cut:] in HONORIFICS:
-            return text[:cut]
-    return text
-
-
-def _with_title(span: Span, mention: Mention, offset: int, gaz: Gazetteer) -> Mention:
-    title = None
-    if mention.kind == "Person":
-        rest = span.doc.text[mention.end :]
-        rest = _PAREN.sub("", rest, count=1)  # 金正恩(キム・ジョンウン)総書記
-        title = gaz.title_at(normalize(rest[:20]))
-    return Mention(
-        mention.text,
-        mention.start + offset,
-        mention.end + offset,
-        mention.kind,
-        mention.entity_id,
-        title=title,
-        source=mention.source,
-        members=mention.members,
-    )

@@ -1,0 +1,224 @@
+"""Find entity mentions in a parsed paragraph.
+
+Several finders propose names, each over the finished parse (an equivalent of spaCy's
+``entity_ruler`` beside ``ner`` that lets the data change without re-parsing):
+
+* :mod:`~kg.entities.gazetteer_spans`: what the gazetteer knows exactly (aliases,
+  titles fused with names, 日米韓, 両首脳, 同条約);
+* :mod:`~kg.entities.agreements`: agreements named in 「」 or with an acronym;
+* :mod:`~kg.entities.names`: GiNZA's entities with their class corrected by their words,
+  and noun compounds headed by an organization's or a place's word (アメリカ海軍);
+* :mod:`~kg.entities.persons`: names followed by a title (ソガバレ首相).
+
+**One arbitration rule decides between them: the longest well-formed span wins.**  Spans
+are taken longest first (in characters); on a tie the gazetteer wins, then a named
+agreement, then GiNZA, then a compound or a titled name.  A span is well-formed when its
+finder accepted it (see each module) and it does not cut through a name the gazetteer
+knows.  So アメリカ海軍 is one Organization and not アメリカ, and 国際連合児童基金 is not
+国際連合.  What a winning span holds or follows is kept as its ``related`` entities: the
+state in an organization's name (アメリカ海軍 → the United States, its organ), an
+organization in another's (国際連合児童基金 → the UN), a person in an organization's name
+(トランプ政権), the state before a person (ソロモン諸島のソガバレ首相).
+
+Agreements described rather than named (:func:`~kg.entities.agreements.described_agreements`)
+come last, over what is left: their phrase may hold other mentions (クリミアをロシアに
+編入する条約), which stay.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.entities.agreements import described_agreements, named_agreements
+from kg.entities.gazetteer_spans import gazetteer_mentions
+from kg.entities.lexicon import HONORIFICS, agreement_heads, ne_label_map
+from kg.entities.names import Known, compound_names, ginza_names
+from kg.entities.persons import titled_persons
+from kg.gazetteer import Gazetteer, normalize
+from kg.model import Mention
+
+__all__ = ["find_mentions", "HONORIFICS", "agreement_heads", "ne_label_map"]
+
+_PARENTHESIS = ("(", "（")
+# Finders in the order that wins a tie between spans of the same length.
+RANKS = {
+    "gazetteer": 0,
+    "context": 0,
+    "pair": 0,
+    "definite": 0,
+    "abbreviation": 0,
+    "pattern": 1,
+    "ginza": 2,
+    "titled": 3,
+    "compound": 3,
+}
+Found = tuple[Span, Mention]
+
+
+def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
+    """All entity mentions of a parsed unit, in text order, offsets in article coordinates."""
+    known_found = gazetteer_mentions(doc, gazetteer)
+    known = _known(known_found, gazetteer)
+    candidates = [
+        *known_found,
+        *_unknown_agreements(named_agreements(doc), known_found),
+        *ginza_names(doc, gazetteer, known),
+        *compound_names(doc, gazetteer, known),
+        *titled_persons(doc, gazetteer, known),
+    ]
+    chosen = []
+    for span, mention in sorted(arbitrate(candidates, known_found), key=lambda p: p[0].start):
+        chosen.append((span, _with_related(span, mention, chosen, known_found, gazetteer)))
+    references = [(span, m) for span, m in chosen if m.source == "definite"]
+    taken = {i for span, m in chosen if m.source != "definite" for i in range(span.start, span.end)}
+    described = described_agreements(doc, taken, frozenset(gazetteer.definites))
+    chosen = [
+        pair for pair in chosen if not _inside_any(pair[0], described) or pair not in references
+    ]
+    chosen += described
+    chosen.sort(key=lambda pair: pair[0].start)
+    return [_placed(span, m, offset, gazetteer) for span, m in chosen]
+
+
+def arbitrate(candidates: list[Found], known: list[Found]) -> list[Found]:
+    """The longest well-formed spans, none overlapping another (see the module docstring).
+
+    A candidate that cuts through a gazetteer name (overlaps it without holding it) is
+    not well-formed and never chosen.
+    """
+    names = [(span.start, span.end) for span, _ in known]
+    covered = {i for span, _ in known for i in range(span.start, span.end)}
+    chosen: list[Found] = []
+    taken: set[int] = set()
+    order = sorted(
+        candidates,
+        key=lambda pair: (
+            -(pair[1].end - pair[1].start),
+            RANKS.get(pair[1].source, 9),
+            pair[0].start,
+        ),
+    )
+    for span, mention in order:
+        if any(i in taken for i in range(span.start, span.end)):
+            continue
+        if any(_cuts(span, start, end) for start, end in names):
+            continue
+        if RANKS.get(mention.source) != 0 and _list_of_known(span, names, covered):
+            continue
+        chosen.append((span, mention))
+        taken.update(range(span.start, span.end))
+    return chosen
+
+
+def _list_of_known(span: Span, names: list[tuple[int, int]], covered: set[int]) -> bool:
+    """A span made of two or more known names and nothing but joiners between them
+    (ロシア・モスクワ, 米比|両国): a list, whose members win."""
+    inside = [n for n in names if span.start <= n[0] and n[1] <= span.end]
+    rest = [t for t in span if t.i not in covered]
+    return len(inside) >= 2 and all(t.is_punct or t.text in ("・", "と", "、") for t in rest)
+
+
+def _inside_any(span: Span, others: list[Found]) -> bool:
+    return any(o.start <= span.start and span.end <= o.end for o, _ in others)
+
+
+def _cuts(span: Span, start: int, end: int) -> bool:
+    overlaps = span.start < end and start < span.end
+    holds = span.start <= start and end <= span.end
+    inside = start <= span.start and span.end <= end
+    return overlaps and not holds and not inside
+
+
+def _unknown_agreements(named: list[Found], known: list[Found]) -> list[Found]:
+    """Named agreements, less those holding an agreement the gazetteer knows."""
+    return [
+        (span, m)
+        for span, m in named
+        if not any(
+            k.kind == "Agreement" and span.start <= s.start and s.end <= span.end for s, k in known
+        )
+    ]
+
+
+def _known(found: list[Found], gaz: Gazetteer) -> Known:
+    ids: dict[int, tuple[str, ...]] = {}
+    kinds: dict[int, str] = {}
+    for span, mention in found:
+        entity_ids = mention.members or ((mention.entity_id,) if mention.entity_id else ())
+        for token in span:
+            ids[token.i] = entity_ids
+            kinds[token.i] = mention.kind
+    return Known(ids, kinds)
+
+
+def _with_related(
+    span: Span, mention: Mention, chosen: list[Found], known: list[Found], gaz: Gazetteer
+) -> Mention:
+    """The mention with the known entities its name holds (アメリカ海軍 → the US), or, when
+    it holds none, the state named right before it (ソロモン諸島の|ソガバレ首相, 米|ブリンケン,
+    シンガポールの|チャンギ国際空港)."""
+    if RANKS.get(mention.source) == 0:
+        return mention
+    related: list[str] = []
+    if mention.kind != "Person":
+        for inner, found in known:
+            if span.start <= inner.start and inner.end <= span.end and found is not mention:
+                related.extend(found.members or ((found.entity_id,) if found.entity_id else ()))
+    if not related and mention.kind in ("Person", "Place", "Organization"):
+        related = _state_before(span, chosen, gaz)
+    if not related:
+        return mention
+    return _replace(mention, related=tuple(dict.fromkeys(related)))
+
+
+def _state_before(span: Span, chosen: list[Found], gaz: Gazetteer) -> list[str]:
+    """The state of the mention right before a name, adjacent or with の (``chosen``: the
+    mentions before it)."""
+    doc = span.doc
+    for before, mention in chosen[-1:]:
+        gap = doc[before.end : span.start]
+        if before.end > span.start or len(gap) > 1 or gap and gap[0].text != "の":
+            continue
+        candidates = list(mention.members) or [mention.entity_id or ""]
+        candidates += list(mention.related) if mention.kind == "Organization" else []
+        for entity_id in candidates:
+            state = gaz.state_of(entity_id) if entity_id else None
+            if state and (mention.kind == "State" or mention.kind == "Organization"):
+                return [state]
+    return []
+
+
+def _replace(mention: Mention, **changes: object) -> Mention:
+    from dataclasses import replace
+
+    return replace(mention, **changes)
+
+
+def _placed(span: Span, mention: Mention, offset: int, gaz: Gazetteer) -> Mention:
+    """The mention in article coordinates, with a person's title read after the name."""
+    title = mention.title
+    if mention.kind == "Person" and title is None:
+        rest = span.doc.text[mention.end :]
+        if rest.startswith(_PARENTHESIS):  # 金正恩(キム・ジョンウン)総書記
+            close = min((rest.find(c) for c in ")）" if c in rest), default=-1)
+            rest = rest[close + 1 :] if 0 < close <= 30 else rest
+        title = gaz.title_at(normalize(rest[:20]))
+    title_state = _title_state(title, gaz)
+    related = mention.related
+    if title_state and title_state not in related:
+        related = (*related, title_state)
+    return _replace(
+        mention,
+        start=mention.start + offset,
+        end=mention.end + offset,
+        title=title,
+        related=related,
+        anchor=None if mention.anchor is None else mention.anchor + offset,
+    )
+
+
+def _title_state(title: str | None, gaz: Gazetteer) -> str | None:
+    """The state a title names in front (米国務長官 → the United States)."""
+    if title and len(title) > 2 and title[0] in gaz.abbreviations:
+        return gaz.abbreviations[title[0]]
+    return None

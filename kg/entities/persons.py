@@ -1,0 +1,82 @@
+"""Persons named by the title after them (ソガバレ首相, チェ・ソンヒ外相, ナンシー・ペロシ下院
+議長): the words right before a title from ``ontology/titles.yaml`` are a person's name
+when they are name words (Sudachi's 人名, katakana, Latin letters), whether the gazetteer
+or GiNZA knows the person or not."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.entities.lexicon import (
+    NAME_JOINERS,
+    is_katakana,
+    is_latin,
+    is_person_name,
+    is_proper,
+    name_words,
+)
+from kg.entities.names import Known, _suffix_kind
+from kg.gazetteer import Gazetteer, normalize
+from kg.model import Mention
+
+MAX_NAME_TOKENS = 6
+
+
+def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, Mention]]:
+    """Every name followed directly by a title, as a Person mention with that title."""
+    found = []
+    for i in range(1, len(doc)):
+        title = title_at(doc, i, gaz)
+        if title is None:
+            continue
+        start = i
+        while start > max(0, i - MAX_NAME_TOKENS) and _name_part(doc[start - 1], known):
+            start -= 1
+        while start < i and doc[start].text in NAME_JOINERS:
+            start += 1
+        if start == i or doc[i - 1].text in NAME_JOINERS:
+            continue
+        name = doc[start:i]
+        if not any(is_person_name(t) or is_latin(t.text) or _katakana_name(t) for t in name):
+            continue
+        if len(name) == 1 and is_latin(name.text) and name.text.isupper():
+            continue  # an acronym before a title is an organization (NATO事務総長)
+        mention = Mention(
+            name.text, name.start_char, name.end_char, "Person", None, title=title, source="titled"
+        )
+        found.append((name, mention))
+    return found
+
+
+def title_at(doc: Doc, i: int, gaz: Gazetteer) -> str | None:
+    """The longest title starting at token ``i`` and ending at a token boundary."""
+    text = ""
+    ends = set()
+    for token in doc[i : i + 6]:
+        text += token.text
+        ends.add(len(normalize(text)))
+    title = gaz.title_at(normalize(text))
+    while title is not None and len(title) not in ends:
+        title = gaz.title_at(title[:-1]) if len(title) > 1 else None
+    return title
+
+
+def _name_part(token: Token, known: Known) -> bool:
+    """A word that can be part of a name right before a title."""
+    if known.named(token):
+        return False  # a state, an organization or a known person is not this name
+    if token.text in NAME_JOINERS or is_person_name(token):
+        return True
+    if is_katakana(token.text) or is_latin(token.text):
+        return not _common_word(token.text)
+    return is_proper(token) and "地名" not in token.tag_ and _suffix_kind(token.text) is None
+
+
+def _katakana_name(token: Token) -> bool:
+    return is_katakana(token.text) and len(token.text) >= 2 and not _common_word(token.text)
+
+
+def _common_word(text: str) -> bool:
+    """Katakana or Latin words that are no names (チーム, センター)."""
+    words = name_words()
+    return text in words.not_names or words.head_kind(text) is not None
