@@ -19,7 +19,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from urllib.parse import unquote
 
@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.model import ENTITY_KINDS, RELATIONS
+from kg.model import ENTITY_KINDS, FACT_MODALITIES, RELATIONS
 from kg.vocab import KG
 
 ENTITY_CLASSES: dict[URIRef, str] = {KG[kind]: kind for kind in ENTITY_KINDS}
@@ -63,7 +63,12 @@ class ActorScore:
 
 @dataclass(frozen=True)
 class RelationRow:
-    """One direct relation ``agent → target`` with the mentions that support it."""
+    """One direct relation ``agent → target`` with the mentions that support it.
+
+    ``count`` and ``evidence`` are the supporting (asserted and reported) mentions;
+    ``other`` the mentions of the same agent, relation and target in another modality
+    (denied, negated, planned …), shown apart and never counted.
+    """
 
     agent_label: str
     relation: str
@@ -72,6 +77,7 @@ class RelationRow:
     evidence: list[Event]
     agent: str  # IRI
     target: str  # IRI
+    other: list[Event] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -114,8 +120,10 @@ def entity_graph(g: Graph) -> nx.MultiDiGraph:
     else the English one, else the IRI tail —, ``label_en``, ``kind``, ``iri`` and ``names``,
     every label and alias), also for entities without relations.  One edge per direct
     triple ``?a kg:signed|kg:visited|kg:supplied|kg:condemned ?b`` (key and attribute
-    ``relation``), whose ``evidence`` lists every event (an :data:`Event` dict) with that
-    agent, relation and target, and whose ``weight`` is the number of those mentions.
+    ``relation``), whose ``evidence`` lists the events (:data:`Event` dicts) with that
+    agent, relation and target that support it (asserted or reported: :func:`supports`),
+    whose ``weight`` is the number of those, and whose ``other`` lists the rest (denied,
+    negated, planned …), which are never counted.
     ``G.graph["documents"]`` is the number of ``kg:Document`` nodes and ``G.graph["events"]``
     lists every event of any modality, also those no direct triple asserts.
 
@@ -163,15 +171,27 @@ def entity_graph(g: Graph) -> nx.MultiDiGraph:
         evidence[(event["agent"], event["relation"], event["target"])].append(event)
     for agent, relation, target in triples:
         mentions = evidence.get((str(agent), relation, str(target)), [])
+        support = [event for event in mentions if supports(event)]
         G.add_edge(
             str(agent),
             str(target),
             key=relation,
             relation=relation,
-            evidence=mentions,
-            weight=len(mentions),
+            evidence=support,
+            other=[event for event in mentions if not supports(event)],
+            weight=len(support),
         )
     return G
+
+
+def supports(event: Event) -> bool:
+    """Whether a mention supports its relation: asserted or reported (an event that
+    states no modality, which kg never writes, is taken as asserted).
+
+    >>> supports({"modality": "reported"}), supports({"modality": "denied"})
+    (True, False)
+    """
+    return event.get("modality", "") in FACT_MODALITIES | {""}
 
 
 def centrality(G: nx.MultiDiGraph) -> list[ActorScore]:
@@ -276,6 +296,7 @@ def relation_table(g: Graph | nx.MultiDiGraph) -> list[RelationRow]:
             evidence=data["evidence"],
             agent=agent,
             target=target,
+            other=data.get("other", []),
         )
         for agent, target, data in G.edges(data=True)
     ]

@@ -10,10 +10,15 @@ Two kinds of entry, each one file, content-addressed:
 
 So a changed article is parsed again and nothing else; a rule change re-runs extraction
 over cached parses; a new model version re-parses everything.  Entries are written to a
-temporary file and renamed into place, so a reader never sees half of one; an entry that
-cannot be read back is deleted and rebuilt.  The folder is safe to delete at any time.
+temporary file and renamed into place, so a reader never sees half of one.  Every facts
+entry is checked when read against the dataclasses it stands for (:func:`schema_problem`:
+field names, type hints and known relation, modality and class names) and its nesting
+depth; one that fails, like one that cannot be read back, is deleted and rebuilt, and
+the reader is told why.  A temporary file left by a killed build is removed by the next
+(:meth:`Cache.remove_leftovers`).  The folder is safe to delete at any time.
 
-Layout: ``ROOT/v1/parse/ab/<key>.spacy`` and ``ROOT/v1/facts/ab/<key>.json``.
+Layout: ``ROOT/v1/parse/ab/<key>.spacy``, ``ROOT/v1/facts/ab/<key>.json``, and
+``ROOT/v1/tmp/`` for entries being written.
 """
 
 from __future__ import annotations
@@ -25,12 +30,21 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+import types
+import typing
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from kg.model import Article, Event, Evidence, Mention
+from kg.messages import shown
+from kg.model import ENTITY_KINDS, RELATIONS, Article, Event, Evidence, Mention
 
 LAYOUT = "v1"
+TEMPORARY_DIR = "tmp"  # ROOT/v1/tmp/: entries being written
+STALE_SECONDS = 3600  # a temporary file this old is abandoned, whoever wrote it
+LEGACY_STALE_SECONDS = 60  # for names without a process id (earlier versions of kg)
 FACTS_FORMAT = 1  # bump when what a facts entry means changes (kg.pipeline's extraction)
 CACHE_DIR_NAME = ".kg-cache"
 
@@ -106,17 +120,23 @@ class Cache:
         with contextlib.suppress(OSError):
             self._path("parse", key, ".spacy").unlink()
 
-    def read_facts(self, key: str) -> ArticleFacts | None:
-        """The facts stored under ``key``; None when missing or unreadable (then deleted)."""
+    def read_facts(self, key: str, rejected: list[str] | None = None) -> ArticleFacts | None:
+        """The facts stored under ``key``; None when missing, unreadable or not valid facts.
+
+        An entry that cannot be used is deleted, and why is added to ``rejected``.
+        """
         path = self._path("facts", key, ".json")
         data = self._read(path)
         if data is None:
             return None
         try:
             return facts_from_json(data.decode("utf-8"))
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
             with contextlib.suppress(OSError):
                 path.unlink()
+            if rejected is not None:
+                reason = " ".join(str(error).split())[:200] or type(error).__name__
+                rejected.append(shown(f"{path.relative_to(self.root)}: {reason}"))
             return None
 
     def write_facts(self, key: str, facts: ArticleFacts) -> None:
@@ -137,13 +157,20 @@ class Cache:
         except OSError:
             return None
 
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        """Write via a temporary file in the same folder and a rename; never half a file."""
+    def _write(self, path: Path, data: bytes) -> None:
+        """Write via a temporary file and a rename; never half a file.
+
+        The temporary file is ``ROOT/v1/tmp/PID.….tmp``: named by the writing process, so
+        :meth:`remove_leftovers` can tell a killed writer's file from a live one's.
+        """
         temporary = None
         try:
+            folder = self.root / LAYOUT / TEMPORARY_DIR
+            folder.mkdir(parents=True, exist_ok=True)
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            handle, temporary = tempfile.mkstemp(
+                dir=folder, prefix=f"{os.getpid()}.", suffix=".tmp"
+            )
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
             os.replace(temporary, path)
@@ -151,6 +178,58 @@ class Cache:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+    def remove_leftovers(self) -> int:
+        """Delete the temporary files of writers that are gone (a killed build's); how many.
+
+        Files of a live process (a build running beside this one) are left alone unless
+        they are over an hour old.  In a cache that earlier versions of kg wrote, their
+        ``.*.tmp`` files beside the entries are swept too.
+        """
+        removed = 0
+        folder = self.root / LAYOUT / TEMPORARY_DIR
+        if not folder.is_dir():  # a cache this version has not written to yet
+            for kind in ("parse", "facts"):
+                for path in (self.root / LAYOUT / kind).glob("*/.*.tmp"):
+                    removed += _age(path) > LEGACY_STALE_SECONDS and _unlinked(path)
+        with contextlib.suppress(OSError):
+            for path in list(folder.iterdir()):
+                if path.suffix == ".tmp" and _abandoned(path):
+                    removed += _unlinked(path)
+        return removed
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether a temporary file's writer (the PID its name starts with) is gone."""
+    pid = path.name.split(".", 1)[0]
+    if not pid.isdigit():
+        return _age(path) > LEGACY_STALE_SECONDS
+    return not _running(int(pid)) or _age(path) > STALE_SECONDS
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _unlinked(path: Path) -> bool:
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    return True
 
 
 # --- Facts as JSON. ---
@@ -171,15 +250,121 @@ def facts_to_json(facts: ArticleFacts) -> str:
 
 
 def facts_from_json(text: str) -> ArticleFacts:
-    """The inverse of :func:`facts_to_json`; raises on anything malformed.
+    """The inverse of :func:`facts_to_json`; raises ValueError (or TypeError, KeyError) on
+    anything that is not valid facts, saying what.
 
     Objects become dataclasses as the JSON parser meets them (``object_hook``): a warm build
-    reads every article's facts, so this is on its critical path.
+    reads every article's facts, so this is on its critical path.  JSON nested deeper than
+    the interpreter's recursion limit is refused, not a RecursionError.
     """
-    facts = json.loads(text, object_hook=_object)
+    try:
+        facts = json.loads(text, object_hook=_object)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
     if not isinstance(facts, ArticleFacts):
         raise TypeError("not an ArticleFacts entry")
+    if problem := schema_problem(facts):
+        raise ValueError(problem)
     return facts
+
+
+# --- Checking entries against the dataclasses they stand for. ---
+
+
+@cache
+def modalities() -> frozenset[str]:
+    """The modalities of the ontology's kg:modalities scheme (ontology/kg.ttl)."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from kg.resources import ontology_file
+    from kg.vocab import KG
+
+    scheme = Graph().parse(ontology_file("kg.ttl"), format="turtle")
+    return frozenset(
+        str(m).removeprefix(str(KG)) for m in scheme.subjects(SKOS.inScheme, KG.modalities)
+    )
+
+
+# Fields whose values come from a closed list (the type hint only says ``str``).
+KNOWN_VALUES: dict[tuple[type, str], Callable[[], Collection[str]]] = {
+    (Event, "relation"): lambda: RELATIONS,
+    (Event, "modality"): modalities,
+    (Mention, "kind"): lambda: ENTITY_KINDS,
+}
+
+
+def schema_problem(value: object) -> str | None:
+    """What is wrong with a dataclass read from the cache, or None.
+
+    Every field is checked against its type hint (:func:`typing.get_type_hints`), nested
+    dataclasses and tuples included, and against :data:`KNOWN_VALUES`; so a field added
+    to a dataclass is checked with no change here.  The check follows the types, not the
+    data, so its depth is bounded whatever the entry holds.
+
+    >>> schema_problem(Mention("北朝鮮", 0, 3, "State")) is None
+    True
+    >>> schema_problem(Mention("北朝鮮", 0, "3", "Planet"))
+    'Mention.end: expected int, found str'
+    """
+    cls = type(value)
+    hints = _type_hints(cls)
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        item = getattr(value, field.name)
+        where = f"{cls.__name__}.{field.name}"
+        if problem := _mismatch(item, hints[field.name]):
+            return f"{where}: {problem}"
+        known = KNOWN_VALUES.get((cls, field.name))
+        if known is not None and item not in known():
+            return f"{where}: unknown value {item!r}"
+    return None
+
+
+@cache
+def _type_hints(cls: type) -> dict[str, object]:
+    return typing.get_type_hints(cls)
+
+
+def _mismatch(value: object, hint: object) -> str | None:
+    """Why ``value`` does not fit the type hint ``hint``, or None when it does."""
+    if hint is typing.Any or hint is object:
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        problems = [_mismatch(value, option) for option in args]
+        return None if None in problems else problems[0]
+    if origin in (tuple, list, set, frozenset):
+        return _items_mismatch(value, origin, args)
+    if hint is type(None):
+        return None if value is None else f"expected None, found {_name(value)}"
+    if dataclasses.is_dataclass(hint):
+        if type(value) is not hint:
+            return f"expected {hint.__name__}, found {_name(value)}"
+        return schema_problem(value)
+    if hint is float and type(value) is int:
+        return None
+    if isinstance(hint, type) and type(value) is not hint:  # exact: a bool is no int
+        return f"expected {hint.__name__}, found {_name(value)}"
+    return None  # a hint this check does not know (Any, Literal …) lets the value pass
+
+
+def _items_mismatch(value: object, origin: type, args: tuple) -> str | None:
+    if type(value) is not tuple:  # entries hold JSON lists, read back as tuples
+        return f"expected a list, found {_name(value)}"
+    if origin is tuple and args and args[-1] is not Ellipsis:
+        if len(value) != len(args):
+            return f"expected {len(args)} items, found {len(value)}"
+        hints = args
+    else:
+        hints = (args[0] if args else object,) * len(value)
+    for index, (item, hint) in enumerate(zip(value, hints, strict=True)):
+        if problem := _mismatch(item, hint):
+            return f"[{index}]: {problem}"
+    return None
+
+
+def _name(value: object) -> str:
+    return "None" if value is None else type(value).__name__
 
 
 def _plain(value: object) -> object:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+
+from kg.messages import shown
 
 app = typer.Typer(
     help="Turn Japanese news articles into a knowledge graph of who signed, visited, "
@@ -28,9 +33,37 @@ GraphOption = Annotated[
 ]
 
 
+def say(label: str, message: object, console: Console = err) -> None:
+    """Print one message line after a (markup) label: the message is untrusted text, its
+    markup and control characters escaped."""
+    console.print(f"{label} {escape(shown(message))}", highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    say("[bold red]error:[/]", message)
     return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[dict[str, str]]:
+    """While the block runs, SIGTERM stops it as Ctrl-C does (KeyboardInterrupt), so worker
+    processes are stopped and no half set of outputs is swapped in.  The dict it gives
+    names the signal once one came."""
+    stopped: dict[str, str] = {}
+
+    def interrupt(signum: int, frame: object) -> None:
+        stopped["signal"] = signal.Signals(signum).name
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave SIGTERM as it is
+        yield stopped
+        return
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _progress_factory(progress: Progress):
@@ -138,14 +171,23 @@ def build(
         TimeRemainingColumn(),
     )
     try:
-        with Progress(*columns, console=err, transient=True) as progress:
+        with (
+            _sigterm_interrupts() as stopped,
+            Progress(*columns, console=err, transient=True) as progress,
+        ):
             result = run(
                 sources, output, progress_factory=_progress_factory(progress), options=options
             )
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_interrupts)
+        raise fail(
+            f"interrupted ({stopped.get('signal', 'Ctrl-C')}): parse processes stopped; "
+            f"{output}/ holds the last complete set of outputs",
+            143 if stopped else 130,
+        ) from None
     except BuildError as problem:
         label = "[bold red]error:[/]" if strict else "[yellow]skipped:[/]"
         for message in problem.problems:
-            err.print(f"{label} {escape(message)}", highlight=False, soft_wrap=True)
+            say(label, message)
         raise fail(str(problem)) from None
     except (LoadError, ModelMissingError) as problem:
         raise fail(str(problem)) from None
@@ -158,9 +200,9 @@ def build(
             f"build failed: {type(problem).__name__}: {problem} (KG_DEBUG=1 shows the traceback)"
         ) from None
     for message in result.problems:
-        err.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        say("[yellow]skipped:[/]", message)
     for message in result.notes:
-        err.print(f"[yellow]note:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        say("[yellow]note:[/]", message)
     _summary(result, output)
     texts = result.parsed + result.reextracted + result.reused
     out.print(
@@ -174,7 +216,7 @@ def build(
 
 def _summary(result, output: Path) -> None:
     entities, relations = result.entity_counts(), result.relation_counts()
-    table = Table(title=f"kg build → {output}/", show_header=True)
+    table = Table(title=f"kg build → {escape(shown(output))}/", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("documents", str(len(result.articles)))
@@ -185,7 +227,8 @@ def _summary(result, output: Path) -> None:
     table.add_row("event mentions", str(len(result.events)))
     table.add_row("seconds", f"{result.seconds:.1f}")
     out.print(table)
-    out.print(f"wrote {output}/graph.ttl, {output}/graph.html, {output}/report.md")
+    folder = escape(shown(output))
+    out.print(f"wrote {folder}/graph.ttl, {folder}/graph.html, {folder}/report.md", highlight=False)
 
 
 # Commands kept in their own modules register themselves on `app` when imported.

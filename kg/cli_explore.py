@@ -74,27 +74,13 @@ def analyze(
 
 def _read_graph(location: Path) -> rdflib.Graph:
     """The rdflib graph of ``-g``, or a one-line error."""
-    import rdflib
-
-    from kg.query import QueryError, graph_file
+    from kg.query import QueryError
+    from kg.store import read_graph
 
     try:
-        path = graph_file(location)
-        return rdflib.Graph().parse(path, format="turtle")
+        return read_graph(location)
     except QueryError as problem:
         raise fail(str(problem)) from None
-    except OSError as problem:
-        raise fail(f"{location}: {problem.strerror or problem}") from None
-    except (SyntaxError, ValueError) as problem:  # rdflib's BadSyntax is a SyntaxError
-        raise fail(f"{path}: not a readable Turtle graph ({_syntax_reason(problem)})") from None
-
-
-def _syntax_reason(problem: Exception) -> str:
-    """One line from a parser's error: rdflib's BadSyntax spreads its reason over three."""
-    why, line = getattr(problem, "_why", None), getattr(problem, "lines", None)
-    if why and isinstance(line, int):
-        return f"line {line + 1}: {why}"
-    return " ".join(str(problem).split()) or type(problem).__name__
 
 
 def _label(G: nx.MultiDiGraph, node: str) -> str:

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kg.cli import GraphOption, app, err, fail, out
+from kg.cli import GraphOption, app, fail, out, say
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json")
 
@@ -126,13 +126,25 @@ def serve(
             "a browser; repeatable, * for any. Default: none.",
         ),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            help="Also answer requests addressed to NAME (the Host header), e.g. the machine's "
+            "name when listening beyond loopback; repeatable. Default: only the address "
+            "listened on (and localhost for loopback).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
 
     http://HOST:PORT/ is a page with a query box and the saved queries (works offline);
     http://HOST:PORT/sparql is the SPARQL 1.1 Protocol endpoint (GET or POST; JSON, XML,
     CSV, TSV results; Turtle, N-Triples for CONSTRUCT and DESCRIBE). UPDATE and SERVICE
-    are refused (403); a query over --timeout or --max-rows gets a 503.
+    are refused (403); a query over --timeout or --max-rows gets a 503. Requests addressed
+    to another host name (DNS rebinding) get a 400, cross-origin POSTs a 403 (see --cors,
+    --allow-host).
 
     Examples:
 
@@ -142,22 +154,31 @@ def serve(
 
       kg serve --cors http://localhost:3000
 
+      kg serve --host 0.0.0.0 --allow-host kg.lan
+
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?a kg:visited ?b }' \\
         http://127.0.0.1:7878/sparql
     """
-    from kg.query import QueryError, graph_file
-    from kg.serve import Limits
+    from kg.query import QueryError
+    from kg.serve import WILDCARD_ADDRESSES, Limits, trusted_hosts
     from kg.serve import serve as run_server
+    from kg.store import check_graph
 
     try:
-        graph_file(graph)
+        check_graph(graph)  # a bad file is one line here, not a trace from the server
     except QueryError as problem:
         raise fail(str(problem)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"[yellow]warning:[/] listening on {escape(host)}: others can query the graph")
+        say("[yellow]warning:[/]", f"listening on {host}: others can query the graph")
+    if host in WILDCARD_ADDRESSES and not allow_host:
+        say(
+            "[yellow]warning:[/]",
+            f"only requests to {', '.join(trusted_hosts(host))} are answered; name the others "
+            "with --allow-host (the machine's name or address)",
+        )
     limits = Limits(timeout=timeout, max_rows=max_rows, max_memory_mb=max_memory)
     try:
-        run_server(graph, host, port, limits, workers, cors or ())
+        run_server(graph, host, port, limits, workers, cors or (), allow_host or ())
     except (OSError, QueryError) as problem:
         raise fail(str(problem)) from None
 
@@ -179,12 +200,20 @@ def push(
         Path, typer.Option("-g", "--build", help="A build folder (its graph.ttl) or a .ttl file.")
     ] = Path("out"),
     timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for the store.")] = 300,
+    follow_redirects: Annotated[
+        bool,
+        typer.Option(
+            "--follow-redirects",
+            help="Follow a 3xx answer, sending the graph again (default: report it and stop).",
+        ),
+    ] = False,
 ) -> None:
     """Publish the graph to a triple store, replacing one named graph atomically.
 
     Sends graph.ttl with an HTTP PUT (SPARQL 1.1 Graph Store Protocol) to
     ENDPOINT?graph=IRI; the store swaps the named graph's content in one step. The
-    default graph IRI is https://w3id.org/kg/graph/default.
+    default graph IRI is https://w3id.org/kg/graph/default. Only a 2xx answer counts as
+    success; a redirect is reported unless --follow-redirects is given.
 
     Examples:
 
@@ -196,7 +225,9 @@ def push(
     from kg.query import QueryError, graph_file
 
     try:
-        sent = push_graph(graph_file(build), endpoint, graph_iri or DEFAULT_GRAPH, timeout)
+        sent = push_graph(
+            graph_file(build), endpoint, graph_iri or DEFAULT_GRAPH, timeout, follow_redirects
+        )
     except (PublishError, QueryError) as problem:
         raise fail(str(problem)) from None
     out.print(
@@ -306,4 +337,4 @@ def export(
     except OSError as problem:
         raise fail(f"{problem.filename or output}: {problem.strerror or problem}") from None
     for path in written:
-        err.print(f"wrote {escape(str(path))}", highlight=False)
+        say("wrote", path)

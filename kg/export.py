@@ -5,8 +5,10 @@
 * ``graphml`` — the entity graph (:func:`kg.analyze.entity_graph`) for Gephi or
   Cytoscape, attributes flattened to scalars (GraphML has no lists): per node
   ``label``, ``label_en``, ``kind``, ``iri``, ``degree``, ``pagerank``, ``betweenness``;
-  per edge ``relation``, ``weight`` (= mentions), ``evidence`` (the first sentence),
-  ``sources`` (document files, ``; ``-joined) and ``modalities``;
+  per edge ``relation``, ``weight`` (= supporting mentions: asserted and reported),
+  ``evidence`` (the first sentence), ``sources`` (document files, ``; ``-joined),
+  ``modalities`` (of the supporting mentions) and ``not_counted`` (the other mentions
+  by modality, e.g. ``denied 1``);
 * ``csv`` — two tables, the saved queries ``entities`` and ``mentions`` (one row per
   entity; one row per relation mention with its evidence): written as
   ``entities.csv`` and ``relations.csv`` into a folder, or both inside a ``.zip``.
@@ -23,6 +25,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -31,7 +34,8 @@ import networkx as nx
 import pyoxigraph as ox
 import rdflib
 
-from kg.query import PREFIX_IRIS, graph_file, prepare, run_query, to_csv
+from kg.query import PREFIX_IRIS, prepare, run_query, to_csv
+from kg.store import check_graph, read_turtle
 
 FORMATS = ("ttl", "nt", "jsonld", "graphml", "csv")
 CSV_TABLES = {"entities.csv": "entities", "relations.csv": "mentions"}
@@ -52,20 +56,14 @@ def write_turtle(graph: Path, stream: BinaryIO) -> None:
 
 
 def write_ntriples(graph: Path, stream: BinaryIO) -> None:
-    """N-Triples, one triple a line, streamed through pyoxigraph."""
-    try:
-        triples = ox.parse(path=str(graph), format=ox.RdfFormat.TURTLE)
-        ox.serialize(triples, stream, format=ox.RdfFormat.N_TRIPLES)
-    except (SyntaxError, ValueError) as err:
-        raise ExportError(f"{graph}: not a readable Turtle graph ({err})") from err
+    """N-Triples, one triple a line, streamed through pyoxigraph (the file was checked
+    by :func:`export_graph` before anything was written)."""
+    triples = ox.parse(path=str(graph), format=ox.RdfFormat.TURTLE)
+    ox.serialize(triples, stream, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _rdflib_graph(graph: Path) -> rdflib.Graph:
-
-    try:
-        return rdflib.Graph().parse(graph, format="turtle")
-    except (SyntaxError, ValueError) as err:
-        raise ExportError(f"{graph}: not a readable Turtle graph ({err})") from err
+    return read_turtle(graph)
 
 
 def write_jsonld(graph: Path, stream: BinaryIO) -> None:
@@ -93,6 +91,7 @@ def flat_entity_graph(graph: Path) -> nx.MultiDiGraph:
         flat.add_node(node, **values)
     for agent, target, key, attributes in nested.edges(keys=True, data=True):
         mentions = attributes.get("evidence", [])
+        other = Counter(m.get("modality") or "unknown" for m in attributes.get("other", []))
         flat.add_edge(
             agent,
             target,
@@ -102,6 +101,7 @@ def flat_entity_graph(graph: Path) -> nx.MultiDiGraph:
             evidence=mentions[0].get("sentence", "") if mentions else "",
             sources="; ".join(sorted({m.get("source", "") for m in mentions} - {""})),
             modalities="; ".join(sorted({m.get("modality", "") for m in mentions} - {""})),
+            not_counted="; ".join(f"{m} {n}" for m, n in sorted(other.items())),
         )
     return flat
 
@@ -178,7 +178,7 @@ def export_graph(location: Path, fmt: str, output: Path | None, stdout: BinaryIO
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}' ({', '.join(FORMATS)})")
-    graph = graph_file(location)
+    graph = check_graph(location)  # a bad file fails here, before any output
     if fmt == "csv":
         return _write_csv(location, output)
     writer = WRITERS[fmt]

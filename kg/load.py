@@ -9,7 +9,9 @@ Formats, by suffix (a file named on the command line with another suffix is read
   and optionally ``title``, ``date`` and ``url``;
 * ``.csv``: one article per row, with a header row naming the same columns.
 
-Folders are searched recursively (hidden files and folders are skipped).
+Folders are searched recursively (hidden files and folders are skipped).  Only regular
+files are read: a FIFO, socket or device is skipped unopened, with its kind named, and so
+are symbolic link loops and broken links.
 
 Encodings: a BOM decides; otherwise ISO-2022-JP (7-bit with escape sequences), then strict
 UTF-8, then whichever of Shift_JIS/CP932 and EUC-JP charset-normalizer finds coherent.
@@ -19,21 +21,27 @@ being read; row files (.jsonl, .csv) are read as a stream, row by row, whatever 
 size, and a row whose text is larger than ``max_bytes`` is skipped.
 
 Nothing here raises for a bad input: :func:`load` yields a :class:`LoadError` (naming the
-file and the reason) in place of the articles it could not read, and goes on.
+file and the reason, on one line: control characters in names are escaped) in place of
+the articles it could not read, and goes on.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import io
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+
+from kg.messages import shown
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -64,7 +72,14 @@ _HIRAGANA_RE = re.compile("[\u3041-\u309f]+")
 
 
 class LoadError(Exception):
-    """A path that cannot be read as articles; the message names it and says why."""
+    """A path that cannot be read as articles; the message names it and says why.
+
+    The message is kept to one printable line (:func:`kg.messages.shown`): a file name
+    cannot forge a second line or send escape codes to a terminal.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message))
 
 
 @dataclass(frozen=True)
@@ -81,7 +96,8 @@ class RawDocument:
 
     ``title``, ``date`` and ``url`` are what the file itself states (a row's columns, an
     HTML page's metadata); ``date`` is the string as written.  ``location`` names where it
-    came from for messages: the path as given, with ``:N`` for row N of a row file.
+    came from for messages: the path as given (control characters escaped), with ``:N``
+    for row N of a row file.
     """
 
     doc_id: str
@@ -116,9 +132,12 @@ def discover(paths: list[Path]) -> Iterator[Path | LoadError]:
     A path that does not exist, or a folder holding no article file, gives a LoadError.
     """
     for path in paths:
-        if not path.exists():
-            yield LoadError(f"{path}: no such file or folder")
-        elif path.is_dir():
+        try:
+            is_folder = stat.S_ISDIR(path.stat().st_mode)
+        except OSError as error:
+            yield LoadError(f"{path}: {_missing(path, error)}")
+            continue
+        if is_folder:
             found = False
             for item in _walk(path):
                 found = found or isinstance(item, Path)
@@ -151,9 +170,15 @@ def _reported(errors: list[OSError]) -> Iterator[LoadError]:
 
 
 def read(path: Path, options: LoadOptions | None = None) -> Iterator[RawDocument | LoadError]:
-    """The articles of one file (several for .jsonl and .csv), or why it was skipped."""
+    """The articles of one file (several for .jsonl and .csv), or why it was skipped.
+
+    Anything but a regular file (a FIFO, socket or device) is skipped without being opened.
+    """
     options = options or LoadOptions()
     suffix = path.suffix.lower()
+    if irregular := not_a_regular_file(path):
+        yield LoadError(f"{path}: {irregular}")
+        return
     try:
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path, options)
@@ -165,6 +190,75 @@ def read(path: Path, options: LoadOptions | None = None) -> Iterator[RawDocument
         yield error
     except OSError as error:
         yield LoadError(f"{path}: cannot be read ({error.strerror or error})")
+    except ImportError as error:  # a reader's package missing or broken: skip its files only
+        yield LoadError(f"{path}: cannot read {suffix or 'these'} files: {missing_package(error)}")
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` is skipped (its kind, a link loop …), or None for a regular file.
+
+    Looks with ``stat`` only: a FIFO or device is never opened (opening a FIFO blocks
+    until someone writes to it).
+
+    >>> not_a_regular_file(Path("/dev/null"))
+    'skipped: a character device, not a regular file'
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        return _missing(path, error)
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "a special file")
+    return f"skipped: {kind}, not a regular file"
+
+
+def _missing(path: Path, error: OSError) -> str:
+    """Why ``stat`` failed, in words: a link loop, a broken link, no such file …"""
+    if error.errno == errno.ELOOP:
+        return "skipped: a symbolic link loop"
+    if error.errno == errno.ENOENT:
+        return "skipped: a broken symbolic link" if path.is_symlink() else "no such file or folder"
+    return f"cannot be read ({error.strerror or error})"
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, provided it is (still) a regular file.
+
+    Opened non-blocking and checked with ``fstat``, so a file swapped for a FIFO after
+    :func:`not_a_regular_file` looked at it cannot make the read hang.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise LoadError(f"{path}: skipped: not a regular file")
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def missing_package(error: ImportError) -> str:
+    """An ImportError as one line that names what is missing.
+
+    >>> missing_package(ModuleNotFoundError("No module named 'trafilatura'", name="trafilatura"))
+    "a package is missing (No module named 'trafilatura')"
+    >>> missing_package(ImportError("lxml.html.clean is now lxml_html_clean.\\nInstall it."))
+    'a package is missing (lxml.html.clean is now lxml_html_clean. Install it.)'
+    """
+    reason = " ".join(str(error).split()) or f"cannot import {error.name}"
+    return f"a package is missing ({reason})"
 
 
 # --- Decoding. ---
@@ -277,20 +371,21 @@ def _read_article(path: Path, options: LoadOptions) -> RawDocument:
     doc_id = hashlib.sha256(data).hexdigest()[:16]
     if path.suffix.lower() in HTML_SUFFIXES:
         return _from_html(path, text, doc_id)
-    return RawDocument(doc_id=doc_id, source=path.name, text=text, location=str(path))
+    return RawDocument(doc_id=doc_id, source=path.name, text=text, location=shown(path))
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """A file's bytes, unless it is empty or over the size limit (then it is not read)."""
-    size = path.stat().st_size
-    if size == 0:
-        raise LoadError(f"{path}: empty file")
-    if size > max_bytes:
-        raise LoadError(
-            f"{path}: {size / MEGABYTE:.1f} MB is over the {max_bytes / MEGABYTE:g} MB limit "
-            "for a one-article file (raise it with --max-size)"
-        )
-    return path.read_bytes()
+    with _open_regular(path) as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if size == 0:
+            raise LoadError(f"{path}: empty file")
+        if size > max_bytes:
+            raise LoadError(
+                f"{path}: {size / MEGABYTE:.1f} MB is over the {max_bytes / MEGABYTE:g} MB "
+                "limit for a one-article file (raise it with --max-size)"
+            )
+        return stream.read()
 
 
 def _from_html(path: Path, html: str, doc_id: str) -> RawDocument:
@@ -299,6 +394,8 @@ def _from_html(path: Path, html: str, doc_id: str) -> RawDocument:
 
     try:
         page = trafilatura.bare_extraction(html, with_metadata=True)
+    except ImportError:
+        raise  # a missing package, not a bad page: read() says which
     except Exception as error:  # a parser failure on hostile HTML must not stop the build
         raise LoadError(f"{path}: HTML could not be parsed ({error})") from None
     text = getattr(page, "text", None) if page is not None else None
@@ -311,7 +408,7 @@ def _from_html(path: Path, html: str, doc_id: str) -> RawDocument:
         title=_clean_field(getattr(page, "title", None)),
         date=_clean_field(getattr(page, "date", None)),
         url=_clean_field(getattr(page, "url", None)),
-        location=str(path),
+        location=shown(path),
     )
 
 
@@ -324,7 +421,7 @@ def _lines(path: Path) -> Iterator[str]:
     A line that does not decode ends the file with a LoadError naming it; the lines
     before it have been read.
     """
-    with path.open("rb") as stream:
+    with _open_regular(path) as stream:
         sample = stream.read(_SAMPLE_BYTES)
         if not sample:
             raise LoadError(f"{path}: empty file")
@@ -394,7 +491,7 @@ def _row(
     path: Path, number: int, row: Mapping[str, object], options: LoadOptions
 ) -> RawDocument | LoadError:
     """One row as a RawDocument; its id is a digest of its text, title, date and url."""
-    location = f"{path}:{number}"
+    location = shown(f"{path}:{number}")
     text = row.get(options.text_field.lower(), row.get(options.text_field))
     if not isinstance(text, str) or not text.strip():
         return LoadError(f"{location}: no text in '{options.text_field}'")

@@ -13,9 +13,16 @@ sentence starts, entities and GiNZA's bunsetu data (``Doc.user_data``).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import multiprocessing
+import os
 import re
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -208,20 +215,87 @@ def worker_pool(
     Workers are spawned, not forked: the parent may run threads (a progress bar), and a
     fork copies their locks in whatever state they are.  ``initializer`` runs after GiNZA
     is loaded (a module-level function, so that it can be sent to the workers).
+
+    Workers die with the parent, however it ends (:func:`_die_with_parent`; SIGKILL
+    included), and ignore Ctrl-C: when the block ends with an exception (Ctrl-C's
+    KeyboardInterrupt included) the parent stops them at once instead of waiting for
+    their tasks.  The pool must be used from the thread that made it (on Linux a worker
+    is signalled when the thread that started it ends).
     """
     pool = ProcessPoolExecutor(
         processes,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(initializer,),
+        initargs=(initializer, os.getpid()),
     )
     try:
+        _start_all(pool, processes)
         yield pool
+    except BaseException:
+        stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker(initializer: Callable[[], None] | None) -> None:
+def _start_all(pool: ProcessPoolExecutor, processes: int) -> None:
+    """Start every worker now, with SIGINT ignored, which a new process inherits: a Ctrl-C
+    that comes while a worker is still starting up (before its initializer) is then
+    the parent's alone.  (Each task submitted while no worker is idle starts one.)"""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: workers start as tasks come
+        return
+    try:
+        for _ in range(processes):
+            pool.submit(os.getpid)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def stop_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """Terminate a pool's worker processes now, and kill any still there after ``grace`` s."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+
+
+def _start_worker(initializer: Callable[[], None] | None, parent: int) -> None:
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to act on
     load_nlp()
     if initializer is not None:
         initializer()
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when process ``parent`` ends, even by SIGKILL.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``);
+    everywhere a thread checks once a second that the parent is still the parent, which
+    also covers a parent that died before the ``prctl`` call.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()

@@ -37,6 +37,7 @@ from kg.entities import find_mentions
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.graph import NamedMention, build_graph, write_turtle
 from kg.load import LoadError, LoadOptions, RawDocument, load
+from kg.messages import shown
 from kg.model import Article, Event
 from kg.nlp import (
     Unit,
@@ -47,6 +48,7 @@ from kg.nlp import (
     units,
     worker_pool,
 )
+from kg.outputs import staged_outputs
 from kg.relations import Extractor
 from kg.relations.trace import SentenceTrace
 from kg.resolve import ArticleResolver, EntityTable, named_mentions
@@ -198,6 +200,7 @@ class _Outcome:
     problems: tuple[str, ...] = ()
     parsed: bool = False  # parsed now, not read from the cache
     from_cache: bool = False  # facts read from the cache
+    rejected: tuple[str, ...] = ()  # cache entries found unusable, deleted (and why)
 
 
 def extract(
@@ -218,7 +221,9 @@ def extract(
     gazetteer = gazetteer or load_gazetteer()
     result = BuildResult(entities=EntityTable(gazetteer))
     works = _works(articles, cache)
+    rejected: list[str] = []
     for work, outcome in zip(works, _outcomes(works, cache, jobs, gazetteer, result), strict=True):
+        rejected.extend(outcome.rejected)
         result.problems.extend(outcome.problems)
         result.parsed += outcome.parsed
         result.reused += outcome.from_cache
@@ -228,6 +233,9 @@ def extract(
                 _merge(result, article, facts)
         if progress:
             progress(work.chars() * len(work.articles))
+    if rejected:
+        entries = f"{len(rejected)} entr" + ("y was" if len(rejected) == 1 else "ies were")
+        result.notes.append(f"cache: {entries} not valid, deleted and rebuilt ({rejected[0]})")
     return result
 
 
@@ -315,15 +323,20 @@ def _outcomes(
 ) -> Iterator[_Outcome]:
     """One outcome per work, in order: from the facts cache, or computed."""
     cached: dict[str, _Outcome] = {}
+    rejected: dict[str, tuple[str, ...]] = {}
     if cache is not None:
         for work in works:
-            facts = tuple(cache.read_facts(key) for key in work.facts_keys)
+            found: list[str] = []
+            facts = tuple(cache.read_facts(key, found) for key in work.facts_keys)
+            rejected[work.parse_key] = tuple(found)
             if all(f is not None for f in facts):
                 cached[work.parse_key] = _Outcome(facts, from_cache=True)
     todo = [work for work in works if work.parse_key not in cached]
     computed = _computed(todo, cache, jobs, gazetteer, result)
     for work in works:
-        yield cached[work.parse_key] if work.parse_key in cached else next(computed)
+        outcome = cached[work.parse_key] if work.parse_key in cached else next(computed)
+        noted = rejected.get(work.parse_key, ())
+        yield replace(outcome, rejected=noted + outcome.rejected) if noted else outcome
 
 
 def _computed(
@@ -398,31 +411,40 @@ def process_chunk(
 ) -> list[_Outcome]:
     """Parse (or read from the cache) and extract a chunk of works; one bad text fails alone."""
     gazetteer = gazetteer or load_gazetteer()
+    rejected: list[str] = []
     try:
-        parses = _parses(works, cache)
+        parses = _parses(works, cache, rejected)
     except Exception:  # one text broke the batch: parse each alone to find which
-        return [_process_alone(work, cache, gazetteer) for work in works]
-    return [
-        _extract_work(work, docs, parsed, cache, gazetteer)
-        for work, (docs, parsed) in zip(works, parses, strict=True)
-    ]
+        outcomes = [_process_alone(work, cache, gazetteer, rejected) for work in works]
+    else:
+        outcomes = [
+            _extract_work(work, docs, parsed, cache, gazetteer)
+            for work, (docs, parsed) in zip(works, parses, strict=True)
+        ]
+    if rejected and outcomes:
+        outcomes[0] = replace(outcomes[0], rejected=tuple(dict.fromkeys(rejected)))
+    return outcomes
 
 
-def _process_alone(work: _Work, cache: Cache | None, gazetteer: Gazetteer) -> _Outcome:
+def _process_alone(
+    work: _Work, cache: Cache | None, gazetteer: Gazetteer, rejected: list[str]
+) -> _Outcome:
     try:
-        [(docs, parsed)] = _parses([work], cache)
+        [(docs, parsed)] = _parses([work], cache, rejected)
     except Exception as error:
         return _failed(work, "could not be parsed", error)
     return _extract_work(work, docs, parsed, cache, gazetteer)
 
 
-def _parses(works: list[_Work], cache: Cache | None) -> list[tuple[list[Doc], bool]]:
+def _parses(
+    works: list[_Work], cache: Cache | None, rejected: list[str]
+) -> list[tuple[list[Doc], bool]]:
     """Each work's Docs (one per unit) and whether they were parsed now.
 
-    Cached parses are read back; the other texts' units go through one ``nlp.pipe``
-    and their parses are stored.
+    Cached parses are read back (unusable ones are deleted and listed in ``rejected``);
+    the other texts' units go through one ``nlp.pipe`` and their parses are stored.
     """
-    found = [_cached_docs(work, cache) for work in works]
+    found = [_cached_docs(work, cache, rejected) for work in works]
     missing = [work for work, docs in zip(works, found, strict=True) if docs is None]
     fresh: dict[str, list[Doc]] = defaultdict(list)
     if missing:
@@ -446,7 +468,7 @@ def _store_parse(cache: Cache, key: str, docs: list[Doc]) -> None:
     cache.write_parse(key, data)
 
 
-def _cached_docs(work: _Work, cache: Cache | None) -> list[Doc] | None:
+def _cached_docs(work: _Work, cache: Cache | None, rejected: list[str]) -> list[Doc] | None:
     """The cached parse of a work's text; None if absent or unusable (then deleted)."""
     if cache is None:
         return None
@@ -455,12 +477,16 @@ def _cached_docs(work: _Work, cache: Cache | None) -> list[Doc] | None:
         return None
     try:
         docs = docs_from_bytes(data)
-    except Exception:  # corrupt bytes: DocBin raises whatever its decoders raise
-        docs = None
-    if docs is None or [doc.text for doc in docs] != [unit.text for unit in work.units()]:
-        cache.discard_parse(work.parse_key)
-        return None
+    except Exception as error:  # corrupt bytes: DocBin raises whatever its decoders raise
+        return _discarded(cache, work, f"not a parse ({type(error).__name__})", rejected)
+    if [doc.text for doc in docs] != [unit.text for unit in work.units()]:
+        return _discarded(cache, work, "the parse of another text", rejected)
     return docs
+
+
+def _discarded(cache: Cache, work: _Work, why: str, rejected: list[str]) -> None:
+    cache.discard_parse(work.parse_key)
+    rejected.append(f"parse entry {work.parse_key[:12]}…: {why}")
 
 
 def _extract_work(
@@ -491,7 +517,7 @@ def _failed(work: _Work, what: str, error: Exception) -> _Outcome:
 
 
 def _problem(article: Article, what: str, error: Exception) -> str:
-    return f"{article.source}: {what} ({type(error).__name__}: {error})"
+    return shown(f"{article.source}: {what} ({type(error).__name__}: {error})")
 
 
 def total_chars(articles: list[Article]) -> int:
@@ -508,6 +534,9 @@ def _open_cache(folder: Path | None, notes: list[str]) -> Cache | None:
     if problem:
         notes.append(problem)
         return None
+    if removed := cache.remove_leftovers():
+        files = f"{removed} temporary file" + ("s" if removed > 1 else "")
+        notes.append(f"cache: removed {files} left by an interrupted build")
     return cache
 
 
@@ -523,9 +552,8 @@ def run(
     Bad inputs are skipped and listed in ``result.problems``; BuildError when nothing
     could be built, or, with ``options.strict``, when any input was bad.
     """
+    from kg import render, report
     from kg.analyze import add_scores, centrality, entity_graph
-    from kg.render import render_html
-    from kg.report import write_report
 
     options = options or BuildOptions()
     started = time.perf_counter()
@@ -537,7 +565,7 @@ def run(
     progress = progress_factory(total_chars(articles)) if progress_factory else None
     result = extract(articles, progress=progress, jobs=options.processes, cache=cache)
     result.problems = problems + result.problems
-    result.notes = notes
+    result.notes = notes + result.notes
     _check(result.articles, result.problems, options.strict)
     articles = result.articles
     assert result.entities is not None
@@ -554,10 +582,11 @@ def run(
     span = f", {dates[0]} – {dates[-1]}" if dates else ""
     title = f"kg: {len(articles)} article" + ("s" if len(articles) != 1 else "") + span
     built = time.strftime("%Y-%m-%d %H:%M")
-    # Every output is written to a temporary file and renamed into place.
-    write_turtle(graph, out_dir / "graph.ttl")
-    render_html(network, out_dir / "graph.html", title=title, built=built)
-    write_report(graph, network, scores, out_dir / "report.md", title=title)
+    # The outputs are written apart and swapped in as a set (see kg.outputs).
+    with staged_outputs(out_dir) as staging:
+        write_turtle(graph, staging / "graph.ttl")
+        render.render_html(network, staging / "graph.html", title=title, built=built)
+        report.write_report(graph, network, scores, staging / "report.md", title=title)
     result.graph = graph
     result.seconds = time.perf_counter() - started
     return result

@@ -95,7 +95,8 @@ def render_html(
     Nodes are colored by class and sized by PageRank (the node attribute ``pagerank`` when
     every node has one, else computed); edges are labeled and colored by relation and wider
     with more evidence; hovering shows the evidence sentences with article titles and dates.
-    The page shows ``title``, the counts of entities, relations, mentions and documents
+    The page shows ``title``, the counts of entities, relations, supporting mentions (asserted
+    and reported; an edge's width counts only these) and documents
     (``documents`` defaults to ``G.graph["documents"]``, else the articles cited as
     evidence), and ``built``.  Filters by class, relation and date range hide what is not
     wanted; clicking an entity or a relation lists its events (``G.graph["events"]``, see
@@ -260,9 +261,15 @@ def _edge_tooltip(
     G: nx.MultiDiGraph, agent: str, target: str, data: dict[str, Any]
 ) -> dict[str, Any]:
     heading = f"{_label(G, agent)} —{data.get('relation', '')}→ {_label(G, target)}"
-    evidence = data.get("evidence", [])
-    items = [{"text": e["sentence"], "meta": _citation(e, detail=True)} for e in evidence]
-    return _tooltip(heading, [f"{len(evidence)} mention(s)"], items)
+    evidence, other = data.get("evidence", []), data.get("other", [])
+    lines = [f"{len(evidence)} supporting mention(s)"]
+    if other:
+        modalities = Counter(e.get("modality") or "unknown" for e in other)
+        lines.append("not counted: " + ", ".join(f"{m} {n}" for m, n in sorted(modalities.items())))
+    items = [
+        {"text": e["sentence"], "meta": _citation(e, detail=True)} for e in [*evidence, *other]
+    ]
+    return _tooltip(heading, lines, items)
 
 
 def _tooltip(heading: str, lines: list[str], items: list[dict[str, str]]) -> dict[str, Any]:
@@ -298,7 +305,7 @@ def _counts(G: nx.MultiDiGraph, documents: int | None) -> list[tuple[str, int]]:
     return [
         ("entities", G.number_of_nodes()),
         ("relations", G.number_of_edges()),
-        ("mentions", mentions),
+        ("supporting mentions", mentions),
         ("documents", documents),
     ]
 

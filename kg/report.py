@@ -325,7 +325,17 @@ def _relations_with_evidence(rows: list[RelationRow]) -> list[str]:
             ]
             if row.evidence:
                 lines += ["", *(_evidence_item(e) for e in row.evidence)]
+            if row.other:
+                lines += ["", _not_counted(row.other), "", *map(_evidence_item, row.other)]
     return lines
+
+
+def _not_counted(mentions: list[Event]) -> str:
+    """The line that introduces mentions shown apart from the support (denied, negated …)."""
+    modalities = Counter(event.get("modality") or "unknown" for event in mentions)
+    which = ", ".join(f"{modality} {n}" for modality, n in sorted(modalities.items()))
+    count = f"{len(mentions)} mention" + ("" if len(mentions) == 1 else "s")
+    return f"{count} not counted as support ({md_text(which)}):"
 
 
 def _evidence_item(evidence: dict[str, str]) -> str:

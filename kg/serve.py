@@ -20,6 +20,14 @@ query → 400 with the parser's message; a query over the time limit (``--timeou
 measured from arrival, waiting for a free worker included) → 503, and its worker is
 killed and replaced (Oxigraph cannot be interrupted from another thread, a process
 can); a result over ``--max-rows`` → 503; a worker that dies (``--max-memory``) → 500.
+
+Hostile clients: a request whose Host header names neither the address the server is
+bound to nor a name added with ``--allow-host`` gets a 400 (Starlette's
+TrustedHostMiddleware), so a page on another site whose name has been rebound to
+127.0.0.1 (DNS rebinding) cannot query the loopback endpoint; a POST must be a SPARQL or
+form-encoded query (415 otherwise) and, unless ``--cors`` allows its origin, a POST whose
+Origin is another site is refused (403) before it runs (a cross-site form can send one
+without asking the browser first).
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -437,8 +446,26 @@ async def _run(request: Request, job: Job) -> Response:
     return _response(reply)
 
 
+def cross_origin_refusal(request: Request) -> Reply | None:
+    """403 for a POST sent by a page of another origin that ``--cors`` does not allow."""
+    origin = request.headers.get("origin")
+    if request.method != "POST" or origin is None:
+        return None
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+    allowed = request.app.state.cors_origins
+    if origin.lower() == own or "*" in allowed or origin in allowed:
+        return None
+    return text_reply(
+        403,
+        f"cross-origin POST from {origin} refused (start kg serve with --cors ORIGIN to let "
+        "a page of that origin query this endpoint)",
+    )
+
+
 async def sparql_endpoint(request: Request) -> Response:
     """``/sparql``: the SPARQL 1.1 Protocol query operation."""
+    if (refused := cross_origin_refusal(request)) is not None:
+        return _response(refused)
     job = await read_job(request, request.app.state.limits)
     if isinstance(job, Reply):
         return _response(job)
@@ -494,19 +521,50 @@ async def page(request: Request) -> Response:
     return response
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
+
+
+def trusted_hosts(host: str, allowed: Sequence[str] = ()) -> list[str]:
+    """The Host header names answered by a server bound to ``host``: that address (every
+    loopback name for a loopback address or a wildcard one) and the ``allowed`` names.
+
+    >>> trusted_hosts("127.0.0.1")
+    ['127.0.0.1', 'localhost', '[::1]']
+    >>> trusted_hosts("::1", ["kg.lan"]), trusted_hosts("192.0.2.7")
+    (['127.0.0.1', 'localhost', '[::1]', 'kg.lan'], ['192.0.2.7'])
+    """
+    bound = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    loopback = bound in LOOPBACK_NAMES or bound.startswith("127.") or host in WILDCARD_ADDRESSES
+    names = [*LOOPBACK_NAMES] if loopback else [bound]
+    if loopback and bound not in names and host not in WILDCARD_ADDRESSES:
+        names.append(bound)
+    return list(dict.fromkeys([*names, *(name.lower() for name in allowed)]))
+
+
 def create_app(
     location: Path,
     limits: Limits | None = None,
     workers: int = 2,
     cors_origins: Sequence[str] = (),
+    host: str = "127.0.0.1",
+    allowed_hosts: Sequence[str] = (),
 ) -> Starlette:
     """The ASGI app serving the graph at ``location`` (a build folder or a .ttl file).
 
     ``cors_origins`` are the web origins whose pages may query the endpoint from a browser
-    (a query editor hosted elsewhere); none by default, ``*`` for any.
+    (a query editor hosted elsewhere); none by default, ``*`` for any.  Only requests whose
+    Host header names ``host`` (the address the server is bound to) or one of
+    ``allowed_hosts`` are answered (:func:`trusted_hosts`).
     """
     limits = limits or Limits()
-    middleware = []
+    middleware = [
+        Middleware(
+            TrustedHostMiddleware,
+            allowed_hosts=trusted_hosts(host, allowed_hosts),
+            www_redirect=False,
+        )
+    ]
     if cors_origins:
         middleware.append(
             Middleware(
@@ -541,6 +599,7 @@ def create_app(
     )
     app.state.limits = limits
     app.state.graph_name = str(location)
+    app.state.cors_origins = tuple(cors_origins)
     return app
 
 
@@ -551,11 +610,12 @@ def serve(
     limits: Limits | None = None,
     workers: int = 2,
     cors_origins: Sequence[str] = (),
+    allowed_hosts: Sequence[str] = (),
 ) -> None:
     """Serve until interrupted (uvicorn)."""
     import uvicorn
 
-    application = create_app(location, limits, workers, cors_origins)
+    application = create_app(location, limits, workers, cors_origins, host, allowed_hosts)
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 

@@ -17,6 +17,12 @@ content changes:
 A small graph (under 256 KiB of Turtle, about 10,000 triples), a ``.ttl`` file given
 directly, or a build folder kg may not write into is parsed into memory instead:
 below that size parsing is quicker than opening the on-disk store.
+
+Every command that reads a graph goes through :func:`check_graph` (Oxigraph's parser, for
+pyoxigraph readers) or :func:`read_graph` (an rdflib Graph): a truncated or invalid file
+is one :class:`GraphFileError` line (``FILE: not a readable Turtle graph: line N, column
+M: what is wrong``), raised
+before the command writes anything.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.messages import shown
 from kg.query import QueryError, graph_file
 
 STORE_DIR = "store"
@@ -110,12 +117,77 @@ def _known_store(root: Path, stamp: GraphStamp) -> Path | None:
     return None
 
 
+class GraphFileError(QueryError):
+    """A graph file that is missing, truncated or not Turtle: one line, file and line."""
+
+
+def turtle_problem(path: Path, error: BaseException) -> GraphFileError:
+    """A parser's error as one line: the file, the line and column, and what is wrong.
+
+    >>> error = SyntaxError("Parser error at line 610 column 5: Unexpected end")
+    >>> error.lineno, error.offset = 610, 5
+    >>> str(turtle_problem(Path("out/graph.ttl"), error))
+    'out/graph.ttl: not a readable Turtle graph: line 610, column 5: Unexpected end'
+    """
+    message = " ".join(str(getattr(error, "msg", "") or error).split())
+    line, column = getattr(error, "lineno", None), getattr(error, "offset", None)
+    if isinstance(error, SyntaxError) and isinstance(line, int):
+        what = message.split(": ", 1)[-1] if message.startswith("Parser error") else message
+        where = f"line {line}" + (f", column {column}" if isinstance(column, int) else "")
+        return GraphFileError(shown(f"{path}: not a readable Turtle graph: {where}: {what}"))
+    if isinstance(error, OSError):
+        return GraphFileError(shown(f"{path}: cannot be read ({error.strerror or error})"))
+    reason = message[:200] or type(error).__name__
+    return GraphFileError(shown(f"{path}: not a readable Turtle graph ({reason})"))
+
+
+def count_triples(path: Path) -> int:
+    """The triples of a Turtle file, parsed in full (nothing kept); GraphFileError if it
+    is not complete, valid Turtle."""
+    if not path.is_file():
+        raise GraphFileError(shown(f"{path}: no such file"))
+    try:
+        return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, ValueError, OSError) as err:
+        raise turtle_problem(path, err) from err
+
+
+def check_graph(location: Path) -> Path:
+    """The Turtle file of ``location`` (folder or .ttl), known to parse in full.
+
+    A build folder whose store was made from the file as it is now is not parsed again.
+    """
+    path = graph_file(location)
+    if location.is_dir():
+        with contextlib.suppress(OSError):
+            if _known_store(location / STORE_DIR, _stamp(path)) is not None:
+                return path
+    count_triples(path)
+    return path
+
+
+def read_turtle(path: Path):
+    """A Turtle file (a graph, shapes) as an rdflib Graph; GraphFileError on a bad file."""
+    import rdflib
+
+    count_triples(path)  # rdflib's parser raises anything (even IndexError) on a cut file
+    try:
+        return rdflib.Graph().parse(str(path.absolute()), format="turtle")
+    except Exception as err:  # noqa: BLE001 — whatever rdflib raises, one line
+        raise turtle_problem(path, err) from err
+
+
+def read_graph(location: Path):
+    """The graph at ``location`` (a build folder or a .ttl file) as an rdflib Graph."""
+    return read_turtle(graph_file(location))
+
+
 def load_into(store: ox.Store, graph: Path) -> None:
-    """Bulk-load a Turtle file; a parse error raises QueryError naming the file."""
+    """Bulk-load a Turtle file; a parse error raises GraphFileError naming file and line."""
     try:
         store.bulk_load(path=str(graph), format=ox.RdfFormat.TURTLE)
     except (SyntaxError, ValueError, OSError) as err:
-        raise QueryError(f"{graph}: not a readable Turtle graph ({err})") from err
+        raise turtle_problem(graph, err) from err
 
 
 def build_store(graph: Path, target: Path) -> None:

@@ -115,10 +115,14 @@ def _one_line(text: str) -> str:
 
 
 def _parse(path: Path, what: str) -> Graph:
+    from kg.store import GraphFileError, read_turtle
+
     try:
-        return Graph().parse(path, format="turtle")
-    except (OSError, ValueError, SyntaxError) as err:
-        raise ValidationError(f"{path}: cannot read the {what} ({err})") from err
+        return read_turtle(path)
+    except GraphFileError as err:
+        raise ValidationError(
+            str(err) if what == "graph" else f"cannot read the {what}: {err}"
+        ) from err
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:

@@ -655,7 +655,7 @@ def test_analyze_rejects_a_file_that_is_not_turtle(runner, tmp_path):
     result = analyze(runner, "-g", str(bad))
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)  # a clean exit, not a crash
-    assert f"{bad}: not a readable Turtle graph" in result.output
+    assert f"{bad}: not a readable Turtle graph: line 1, column 1: " in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 

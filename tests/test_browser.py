@@ -294,14 +294,16 @@ def test_unrelated_entities_can_be_shown(seeds_page):
 
 
 def fact_dates(g: Graph) -> dict[str, list[str]]:
-    """Every direct relation of the seeds as 'agent relation target' → its mentions' dates."""
+    """Every direct relation of the seeds as 'agent relation target' → the dates of its
+    supporting (asserted and reported) mentions."""
     rows = g.query(
         """
         PREFIX kg: <https://w3id.org/kg/ns#>
         PREFIX dcterms: <http://purl.org/dc/terms/>
         PREFIX prov: <http://www.w3.org/ns/prov#>
         SELECT ?a ?r ?b ?date ?docdate WHERE {
-          ?e a kg:Event ; kg:agent ?a ; kg:relation ?r ; kg:target ?b .
+          ?e a kg:Event ; kg:agent ?a ; kg:relation ?r ; kg:target ?b ; kg:modality ?m .
+          FILTER(?m IN (kg:asserted, kg:reported))
           ?a ?r ?b .
           OPTIONAL { ?e kg:date ?date }
           OPTIONAL { ?e prov:wasDerivedFrom/dcterms:date ?docdate }

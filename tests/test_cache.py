@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,110 @@ def test_an_unwritable_cache_says_so_and_writes_are_skipped(tmp_path):
 
 def test_the_default_cache_sits_beside_the_output_folder():
     assert default_cache_dir(Path("/data/build/out")) == Path("/data/build/.kg-cache")
+
+
+# --- Entries that are valid JSON but not valid facts: validated on read, deleted. ---
+
+
+def _stored(tmp_path: Path) -> tuple[Cache, Path, dict]:
+    cache = Cache(tmp_path)
+    cache.write_facts("cd" * 32, _facts())
+    [path] = list(tmp_path.rglob("*.json"))
+    return cache, path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def _event(entry: dict) -> dict:
+    return entry["units"][0]["events"][0]
+
+
+def _mention(entry: dict) -> dict:
+    return entry["units"][0]["mentions"][0][0]
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (lambda e: _event(e).update(relation="bombed"), "Event.relation: unknown value 'bombed'"),
+        (lambda e: _event(e).update(modality="rumoured"), "Event.modality: unknown value"),
+        (lambda e: _mention(e).update(kind="Planet"), "Mention.kind: unknown value 'Planet'"),
+        (lambda e: _mention(e).update(start="0"), "Mention.start: expected int, found str"),
+        (lambda e: _mention(e).update(start=True), "Mention.start: expected int, found bool"),
+        (lambda e: _event(e)["evidence"].update(published=7), "Evidence.published: expected"),
+        (lambda e: _event(e).update(attributed_to=[["state/RU"]]), "Event.attributed_to: [0]"),
+        (lambda e: e["units"][0].update(mentions=[["x"]]), "UnitFacts.mentions: [0]"),
+        (lambda e: e.update(units={"@": "date", "iso": "2024-06-19"}), "ArticleFacts.units"),
+        (lambda e: e.update(doc_id=None), "ArticleFacts.doc_id: expected str, found None"),
+    ],
+    ids=[
+        "relation", "modality", "kind", "str-for-int", "bool-for-int", "int-for-date",
+        "nested-list", "bad-pair", "date-for-tuple", "none-for-str",
+    ],
+)  # fmt: skip
+def test_an_entry_that_breaks_the_schema_is_deleted_with_its_reason(tmp_path, spoil, reason):
+    cache, path, entry = _stored(tmp_path)
+    spoil(entry)
+    path.write_text(json.dumps(entry), encoding="utf-8")
+    rejected: list[str] = []
+    assert cache.read_facts("cd" * 32, rejected) is None
+    assert not path.exists()
+    [note] = rejected
+    assert reason in note and "\n" not in note, note
+
+
+@pytest.mark.parametrize("depth", [50, 100_000])
+def test_deeply_nested_json_is_rejected_not_a_recursion_error(tmp_path, depth):
+    cache, path, entry = _stored(tmp_path)
+    text = json.dumps(entry).replace('"doc_id":"doc1"', '"doc_id":' + "[" * depth + "]" * depth)
+    path.write_text(text.replace('"doc_id": "doc1"', '"doc_id": ' + "[" * depth + "]" * depth))
+    rejected: list[str] = []
+    assert cache.read_facts("cd" * 32, rejected) is None
+    assert rejected and not path.exists()
+
+
+def test_a_valid_entry_is_read_and_nothing_is_rejected(tmp_path):
+    cache, _, _ = _stored(tmp_path)
+    rejected: list[str] = []
+    assert cache.read_facts("cd" * 32, rejected) == _facts() and rejected == []
+
+
+def test_the_validator_follows_new_fields_without_changes(tmp_path, monkeypatch):
+    """A field added to a dataclass is checked by its type hint, with no edit to the cache."""
+
+    @dataclasses.dataclass(frozen=True)
+    class Tagged:
+        label: str
+        weight: float = 0.0
+        tags: tuple[str, ...] = ()
+
+    from kg import cache as cache_module
+
+    monkeypatch.setitem(cache_module._CLASSES, "Tagged", Tagged)
+    assert cache_module.schema_problem(Tagged("a", 1, ("x",))) is None
+    assert "Tagged.tags: [1]: expected str, found int" in cache_module.schema_problem(
+        Tagged("a", 1.5, ("x", 2))
+    )
+
+
+def test_temporary_files_of_a_killed_writer_are_removed_and_a_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import time
+
+    cache = Cache(tmp_path)
+    legacy_old, legacy_new = tmp_path / "v1/facts/cd/.x1.tmp", tmp_path / "v1/facts/cd/.x2.tmp"
+    legacy_old.parent.mkdir(parents=True)
+    for path in (legacy_old, legacy_new):
+        path.write_bytes(b"an earlier version's")
+    an_hour_ago = time.time() - 3700
+    os.utime(legacy_old, (an_hour_ago, an_hour_ago))
+    assert cache.remove_leftovers() == 1 and legacy_new.exists()
+    cache.write_facts("cd" * 32, _facts())
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    folder = tmp_path / "v1" / "tmp"
+    dead, live = folder / f"{gone.pid}.abc.tmp", folder / f"{os.getpid()}.def.tmp"
+    for path in (dead, live):
+        path.write_bytes(b"half an entry")
+    assert cache.remove_leftovers() == 1
+    assert not dead.exists() and live.exists()
+    assert cache.read_facts("cd" * 32) == _facts()

@@ -132,3 +132,23 @@ def test_build_summary_counts_distinct_relations(seeds_build, seeds_graph):
     result, _ = seeds_build
     row = next(line for line in result.output.splitlines() if "relations: signed" in line)
     assert int(row.split("│")[2]) == len(list(seeds_graph.subject_objects(KG.signed)))
+
+
+def test_hostile_file_names_cannot_forge_lines_or_reach_the_terminal(runner, tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("岸田首相は21日、ワシントンを訪問した。\n", encoding="utf-8")
+    (corpus / "a\nerror: forged.txt").write_bytes(b"")
+    (corpus / "\x1b]0;owned\x07\x1b[31mred.txt").write_bytes(b"")
+    out = tmp_path / "out\x1b[2J"
+    result = runner.invoke(app, ["build", str(corpus), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    lines = result.output.splitlines()
+    assert not any(line.startswith("error:") for line in lines), "a forged line"
+    skipped = [line for line in lines if line.startswith("skipped:")]
+    assert skipped == [
+        f"skipped: {corpus}/\\x1b]0;owned\\x07\\x1b[31mred.txt: empty file",
+        f"skipped: {corpus}/a\\nerror: forged.txt: empty file",
+    ]
+    assert f"wrote {tmp_path}/out\\x1b[2J/graph.ttl" in result.output.replace("\n", "")

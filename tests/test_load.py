@@ -263,10 +263,10 @@ def test_an_unreadable_file_simulated(tmp_path, monkeypatch):
     path = tmp_path / "secret.txt"
     path.write_text(TEXT, encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path: Path):
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(load_module, "_open_regular", refuse)
     assert _error(path) == f"{path}: cannot be read (Permission denied)"
 
 
@@ -329,3 +329,131 @@ def test_a_csv_without_the_text_column_names_the_columns(tmp_path):
     assert _error(path) == (
         f"{path}: no 'text' column (columns: title, body; choose another with --text-field)"
     )
+
+
+# --- A format whose reader cannot be imported: that file is skipped, nothing else. ---
+
+
+def test_a_missing_reader_package_skips_only_its_files(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "page.html").write_text(f"<html><body><p>{SENTENCE}</p></body></html>")
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if it failed to import
+    found = list(load([tmp_path]))
+    [document] = [item for item in found if isinstance(item, RawDocument)]
+    [error] = [str(item) for item in found if isinstance(item, LoadError)]
+    assert document.source == "a.txt"
+    assert error.startswith(f"{tmp_path / 'page.html'}: ") and "trafilatura" in error
+    assert "\n" not in error
+
+
+def test_an_import_error_naming_no_module_is_one_line(tmp_path, monkeypatch):
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><body><p>{SENTENCE}</p></body></html>")
+
+    def broken(*args, **kwargs):
+        raise ImportError(
+            "lxml.html.clean module is now a separate project lxml_html_clean.\n"
+            "Install lxml[html-clean] or lxml_html_clean directly."
+        )
+
+    monkeypatch.setattr(load_module, "_from_html", broken)
+    error = _error(page)
+    assert "lxml_html_clean" in error and "\n" not in error
+
+
+# --- Special files are skipped unopened; names are printed safely. ---
+
+
+@pytest.fixture
+def released_fifos():
+    """FIFOs made by a test; any reader left blocked on one is released afterwards."""
+    made: list[Path] = []
+    yield made
+    for fifo in made:
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass  # no reader: nothing was opened
+
+
+def _load_within(paths: list[Path], seconds: float = 20.0) -> list[RawDocument | LoadError]:
+    """load() in a thread, failing the test (not hanging it) if it does not finish."""
+    import threading
+
+    found: list = []
+    worker = threading.Thread(target=lambda: found.extend(load(paths)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), "load() hangs"
+    return found
+
+
+@pytest.mark.parametrize("name", ["feed.jsonl", "table.csv", "notes.txt", "page.html"])
+def test_a_fifo_is_skipped_unopened_with_its_reason(tmp_path, released_fifos, name):
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    released_fifos.append(fifo)
+    (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
+    found = _load_within([tmp_path])
+    errors = [str(item) for item in found if isinstance(item, LoadError)]
+    assert errors == [f"{fifo}: skipped: a FIFO (named pipe), not a regular file"]
+    assert [item.source for item in found if isinstance(item, RawDocument)] == ["good.txt"]
+
+
+def test_a_fifo_named_on_the_command_line_is_skipped(tmp_path, released_fifos):
+    fifo = tmp_path / "stream"
+    os.mkfifo(fifo)
+    released_fifos.append(fifo)
+    [error] = _load_within([fifo])
+    assert str(error) == f"{fifo}: skipped: a FIFO (named pipe), not a regular file"
+
+
+def test_sockets_and_devices_are_skipped_with_their_reason(tmp_path):
+    import socket
+
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(tmp_path / "sock.txt"))
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    try:
+        found = _load_within([tmp_path, Path("/dev/null")])
+    finally:
+        listener.close()
+    assert [str(item) for item in found] == [
+        f"{tmp_path / 'sock.txt'}: skipped: a socket, not a regular file",
+        f"{tmp_path / 'zero.txt'}: skipped: a character device, not a regular file",
+        "/dev/null: skipped: a character device, not a regular file",
+    ]
+
+
+def test_symlink_loops_and_broken_links_are_named_as_such(tmp_path):
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "a.txt").symlink_to("b.txt")
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    (tmp_path / "gone.txt").symlink_to("nowhere.txt")
+    (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
+    found = _load_within([tmp_path, tmp_path / "loop.txt"])
+    messages = [str(item) for item in found if isinstance(item, LoadError)]
+    assert messages == [
+        f"{tmp_path / 'a.txt'}: skipped: a symbolic link loop",
+        f"{tmp_path / 'b.txt'}: skipped: a symbolic link loop",
+        f"{tmp_path / 'gone.txt'}: skipped: a broken symbolic link",
+        f"{tmp_path / 'loop.txt'}: skipped: a symbolic link loop",
+        f"{tmp_path / 'loop.txt'}: skipped: a symbolic link loop",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "escaped"),
+    [
+        ("a\nskipped: forged.txt", "a\\nskipped: forged.txt"),
+        ("\x1b[2J\x1b[31mred.txt", "\\x1b[2J\\x1b[31mred.txt"),
+        ("evil\u202etxt.txt", "evil\\u202etxt.txt"),
+    ],
+    ids=["newline", "escape-codes", "bidi-override"],
+)
+def test_file_names_in_messages_have_their_control_characters_escaped(tmp_path, name, escaped):
+    (tmp_path / name).write_bytes(b"")
+    [error] = list(load([tmp_path]))
+    assert str(error) == f"{tmp_path}/{escaped}: empty file"

@@ -81,3 +81,117 @@ def test_long_lines_are_cut_at_sentence_ends():
     cut = list(units("d", line))
     assert len(cut) == 2 and all(u.text.endswith("。") for u in cut)
     assert "".join(u.text for u in cut) == line and cut[1].offset == len(cut[0].text)
+
+
+# --- Worker processes die with the build; SIGTERM and Ctrl-C stop them cleanly. ---
+
+# Run as `python -c PARALLEL_BUILD kg-arguments…`: `kg build` whose small input still
+# gets worker processes.
+PARALLEL_BUILD = """
+import sys
+import kg.pipeline
+kg.pipeline.MIN_CHARS_PER_WORKER = 0
+from kg.cli import main
+sys.argv = ["kg", *sys.argv[1:]]
+main()
+"""
+PROC = __import__("pathlib").Path("/proc")
+linux_only = pytest.mark.skipif(not PROC.is_dir(), reason="reads /proc")
+
+
+def _workers(parent: int) -> list[int]:
+    """The pool's worker processes of ``parent`` (multiprocessing's spawn_main)."""
+    found = []
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has stopped running
+
+
+def _started_parallel_build(tmp_path, *arguments, **popen):
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", PARALLEL_BUILD, "build", str(SEEDS), "-j", "2", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **popen,
+    )
+    deadline = time.monotonic() + 120
+    while len(workers := _workers(process.pid)) < 2:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"no worker processes: {process.communicate()[1][-2000:]!r}")
+        time.sleep(0.2)
+    time.sleep(1.0)  # into loading GiNZA and parsing
+    return process, workers
+
+
+def _gone_within(pids: list[int], seconds: float) -> list[int]:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while (alive := [pid for pid in pids if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return alive
+
+
+@linux_only
+def test_workers_die_when_the_build_is_killed(tmp_path):
+    import signal
+
+    process, workers = _started_parallel_build(tmp_path, "-o", str(tmp_path / "out"), "--no-cache")
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    assert _gone_within(workers, 20) == [], "orphaned workers"
+
+
+@linux_only
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_sigterm_or_ctrl_c_stops_the_workers_and_keeps_the_outputs(runner, tmp_path, how):
+    import hashlib
+    import os
+    import signal
+
+    from kg.cli import app
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("岸田首相は21日、ワシントンを訪問した。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", str(corpus), "-o", str(out), "--no-cache"]).exit_code == 0
+    names = ("graph.ttl", "graph.html", "report.md")
+    before = [hashlib.sha256((out / name).read_bytes()).digest() for name in names]
+
+    process, workers = _started_parallel_build(
+        tmp_path, "-o", str(out), "--no-cache", start_new_session=True
+    )
+    if how == "SIGTERM":
+        process.send_signal(signal.SIGTERM)
+    else:  # a terminal's Ctrl-C: SIGINT to the whole foreground process group
+        os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == (143 if how == "SIGTERM" else 130), stderr[-2000:]
+    message = stderr.decode().strip().splitlines()
+    assert message[-1].startswith("error: interrupted"), message
+    assert b"Traceback" not in stderr
+    assert _gone_within(workers, 20) == []
+    assert [hashlib.sha256((out / name).read_bytes()).digest() for name in names] == before
+    assert not [p for p in (out / ".kg-builds").iterdir() if p.name.startswith("staging")]

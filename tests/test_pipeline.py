@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -287,8 +288,38 @@ def test_corrupt_entries_are_rebuilt_not_fatal(corpus, tmp_path):
         entry.write_bytes(b"\x00garbage")
     result = _build(corpus, tmp_path)
     assert (result.parsed, result.problems) == (3, [])
+    [note] = result.notes
+    assert note.startswith("cache: 6 entries were not valid, deleted and rebuilt"), note
     assert _turtle(tmp_path) == before
     assert (_build(corpus, tmp_path).reused) == 3, "the rebuilt entries are good"
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda text: re.sub(r'"relation":"\w+"', '"relation":"bombed"', text),
+        lambda text: text.replace(
+            '"doc_id":', '"doc_id":' + "[" * 100_000 + "]" * 100_000 + ',"x":', 1
+        ),
+    ],
+    ids=["unknown-relation", "deeply-nested"],
+)
+def test_valid_json_but_wrong_facts_are_rebuilt_with_a_note(corpus, tmp_path, spoil):
+    _build(corpus, tmp_path)
+    before = _turtle(tmp_path)
+    spoiled = 0
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        text = entry.read_text(encoding="utf-8")
+        if '"relation":' in text:
+            entry.write_text(spoil(text), encoding="utf-8")
+            spoiled += 1
+    assert spoiled
+    result = _build(corpus, tmp_path)
+    assert result.problems == [] and result.reextracted == spoiled
+    [note] = result.notes
+    assert note.startswith(f"cache: {spoiled} ") and "deleted and rebuilt" in note
+    assert _turtle(tmp_path) == before
+    assert _build(corpus, tmp_path).notes == []
 
 
 def test_a_parse_entry_holding_another_text_is_not_used(corpus, tmp_path):

@@ -141,5 +141,121 @@ def test_push_of_a_broken_file_sends_nothing(runner, oxigraph_server, tmp_path):
     graph = "https://example.org/graphs/broken"
     args = ["push", "--endpoint", f"{oxigraph_server}/store", "--graph", graph, "-g", str(tmp_path)]
     result = runner.invoke(app, args)
-    assert result.exit_code == 1 and "not a readable Turtle graph" in result.output
+    assert (
+        result.exit_code == 1 and "graph.ttl: not a readable Turtle graph: line 1" in result.output
+    )
     assert count_in(oxigraph_server, graph) == 0
+
+
+# --- Only 2xx is success; redirects only when asked; a timeout says what it knows. ---
+
+
+@pytest.fixture
+def fake_store():
+    """A loopback HTTP server whose answer to a PUT each test sets: (status, headers, delay).
+
+    It records each request's method, path and body length.
+    """
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state = {"answer": (200, {}, 0.0), "requests": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_PUT(self):  # noqa: N802 — http.server's naming
+            length = int(self.headers.get("Content-Length") or 0)
+            chunked = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
+            body = self._chunked() if chunked else self.rfile.read(length)
+            state["requests"].append((self.command, self.path, len(body)))
+            status, headers, delay = state["answer"]
+            time.sleep(delay)  # bounded: a test's delay is a few seconds at most
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self):  # noqa: N802 — a PUT turned into a GET by a redirect
+            state["requests"].append((self.command, self.path, 0))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _chunked(self) -> bytes:
+            body = b""
+            while size := int(self.rfile.readline().strip() or b"0", 16):
+                body += self.rfile.read(size)
+                self.rfile.readline()
+            self.rfile.readline()
+            return body
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state["base"] = f"http://127.0.0.1:{server.server_address[1]}"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_302_is_reported_not_taken_for_success(runner, seeds_build, fake_store):
+    _, out = seeds_build
+    fake_store["answer"] = (302, {"Location": "/login"}, 0.0)
+    result = runner.invoke(
+        app, ["push", "--endpoint", f"{fake_store['base']}/store", "-g", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "302" in result.output and "/login" in result.output
+    assert "--follow-redirects" in result.output and "nothing was stored" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert [method for method, *_ in fake_store["requests"]] == ["PUT"]
+
+
+@pytest.mark.parametrize("status", [200, 201, 204])
+def test_2xx_is_success(runner, seeds_build, fake_store, status):
+    _, out = seeds_build
+    fake_store["answer"] = (status, {}, 0.0)
+    result = runner.invoke(
+        app, ["push", "--endpoint", f"{fake_store['base']}/store", "-g", str(out)]
+    )
+    assert result.exit_code == 0 and f"({status})" in result.output
+
+
+def test_follow_redirects_sends_the_graph_again_to_the_new_place(
+    runner, seeds_build, seeds_graph, fake_store, oxigraph_server
+):
+    _, out = seeds_build
+    graph = "https://example.org/graphs/redirected"
+    fake_store["answer"] = (307, {"Location": f"{oxigraph_server}/store?graph={graph}"}, 0.0)
+    args = ["push", "--endpoint", f"{fake_store['base']}/old", "--graph", graph, "-g", str(out)]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1 and count_in(oxigraph_server, graph) == 0
+    followed = runner.invoke(app, [*args, "--follow-redirects"])
+    assert followed.exit_code == 0, followed.output
+    assert count_in(oxigraph_server, graph) == len(seeds_graph)
+
+
+def test_a_redirect_that_turns_the_put_into_a_get_is_a_failure(runner, seeds_build, fake_store):
+    _, out = seeds_build
+    fake_store["answer"] = (302, {"Location": "/elsewhere"}, 0.0)
+    args = ["push", "--endpoint", f"{fake_store['base']}/store", "-g", str(out)]
+    result = runner.invoke(app, [*args, "--follow-redirects"])
+    assert (
+        result.exit_code == 1 and "GET" in result.output and "nothing was stored" in result.output
+    )
+
+
+def test_a_timeout_after_the_body_was_sent_says_so(runner, seeds_build, fake_store):
+    _, out = seeds_build
+    size = (out / "graph.ttl").stat().st_size
+    fake_store["answer"] = (204, {}, 4.0)
+    args = ["push", "--endpoint", f"{fake_store['base']}/store", "-g", str(out), "--timeout", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "cannot reach" not in result.output
+    assert f"sent {size:,} bytes" in result.output and "no answer within 1 s" in result.output
+    assert fake_store["requests"][0][2] == size

@@ -180,7 +180,7 @@ def test_edge_hover_cites_article_title_and_date(page):
     edges = embedded_data(page)["edges"]
     visit = next(e for e in edges if e["from"] == str(PUTIN) and e["label"] == "visited")
     tooltip = visit["tooltip"]
-    assert tooltip["lines"] == ["3 mention(s)"]
+    assert tooltip["lines"] == ["3 supporting mention(s)"]
     first = tooltip["items"][0]
     assert first["text"] == "プーチン大統領が北朝鮮を訪問した。"
     assert first["meta"].startswith("プーチン氏、訪朝 (2024-06-19)")
@@ -315,7 +315,7 @@ def test_time_filter_and_side_panel_are_on_the_page(page):
 
 @pytest.mark.parametrize(
     ("count", "name"),
-    [(6, "entities"), (5, "relations"), (7, "mentions"), (2, "documents")],
+    [(6, "entities"), (5, "relations"), (7, "supporting mentions"), (2, "documents")],
 )
 def test_counts_and_build_date_are_shown(page, count, name):
     assert f"<strong>{count}</strong> {name}" in page

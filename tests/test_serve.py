@@ -408,15 +408,18 @@ def test_the_page_runs_saved_and_typed_queries_in_a_browser(endpoint):
     assert all(url.startswith(endpoint) for url in requests), requests
 
 
-def _asgi_requests(application, requests):
-    """Replies to (method, path, headers) requests sent straight to the ASGI app (no
+def _asgi_requests(application, requests, base_url="http://127.0.0.1:7878"):
+    """Replies to (method, path, headers[, body]) requests sent straight to the ASGI app (no
     lifespan, so no worker processes: enough for what middleware answers on its own)."""
     import anyio
 
     async def send_all():
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://kg.test") as client:
-            return [await client.request(m, path, headers=h) for m, path, h in requests]
+        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            return [
+                await client.request(m, path, headers=h, content=(rest or [None])[0])
+                for m, path, h, *rest in requests
+            ]
 
     return anyio.run(send_all)
 
@@ -448,3 +451,80 @@ def test_cors_is_off_unless_an_origin_is_given(seeds_build):
     assert allowed.headers["access-control-allow-origin"] == origin
     assert "access-control-allow-origin" not in unlisted.headers
     assert refused.status_code == 400
+
+
+# ---------------------------------------------------------------- hostile clients
+
+
+@pytest.mark.parametrize(
+    ("bound", "extra", "host", "answered"),
+    [
+        ("127.0.0.1", [], "127.0.0.1:7878", True),
+        ("127.0.0.1", [], "localhost:7878", True),
+        ("127.0.0.1", [], "[::1]:7878", True),
+        ("127.0.0.1", [], "attacker.example:7878", False),  # DNS rebinding
+        ("127.0.0.1", [], "127.0.0.1.attacker.example", False),
+        ("127.0.0.1", ["kg.lan"], "kg.lan:7878", True),
+        ("192.0.2.7", [], "192.0.2.7:7878", True),
+        ("192.0.2.7", [], "localhost", False),
+        ("0.0.0.0", [], "elsewhere.example", False),
+        ("0.0.0.0", ["kg.example.org"], "kg.example.org", True),
+    ],
+)
+def test_only_host_headers_naming_the_server_are_answered(
+    seeds_build, bound, extra, host, answered
+):
+    _, out = seeds_build
+    application = sv.create_app(out, host=bound, allowed_hosts=extra)
+    replies = _asgi_requests(
+        application,
+        [("GET", path, {"Host": host}) for path in ("/", "/queries", "/sparql?query=ASK%7B%7D")],
+    )
+    for reply in replies:
+        assert (reply.status_code != 400) is answered, (reply.status_code, reply.text)
+
+
+def test_the_served_page_and_endpoint_refuse_a_rebinding_host(endpoint):
+    port = endpoint.rsplit(":", 1)[1]
+    evil = httpx.get(f"{endpoint}/queries", headers={"Host": f"attacker.example:{port}"})
+    assert evil.status_code == 400
+    assert httpx.get(f"{endpoint}/queries").status_code == 200
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.mark.parametrize(
+    ("cors", "origin", "refused"),
+    [
+        ([], "https://attacker.example", True),
+        ([], "null", True),  # a sandboxed page or a file:// page
+        ([], "http://127.0.0.1:7878", False),  # the query page itself
+        (["https://editor.example"], "https://editor.example", False),
+        (["https://editor.example"], "https://attacker.example", True),
+        (["*"], "https://anywhere.example", False),
+    ],
+)
+def test_a_cross_origin_post_is_refused_unless_cors_allows_it(seeds_build, cors, origin, refused):
+    _, out = seeds_build
+    application = sv.create_app(out, cors_origins=cors)
+    headers = {**FORM, "Origin": origin}
+    [reply] = _asgi_requests(application, [("POST", "/sparql", headers, b"query=ASK%7B%7D")])
+    assert (reply.status_code == 403) is refused, (reply.status_code, reply.text)
+    if refused:
+        assert "cross-origin" in reply.text
+
+
+def test_a_cross_origin_form_post_runs_nothing_on_a_real_server(endpoint):
+    query = {"query": "ASK { ?a kg:visited ?b }"}
+    evil = httpx.post(f"{endpoint}/sparql", data=query, headers={"Origin": "https://a.example"})
+    assert evil.status_code == 403
+    same = httpx.post(f"{endpoint}/sparql", data=query, headers={"Origin": endpoint})
+    assert same.status_code == 200 and same.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("media", ["text/plain", "multipart/form-data; boundary=x", ""])
+def test_a_post_must_carry_a_sparql_or_form_content_type(endpoint, media):
+    headers = {"Content-Type": media} if media else {}
+    reply = httpx.post(f"{endpoint}/sparql", content=b"query=ASK%7B%7D", headers=headers)
+    assert reply.status_code == 415

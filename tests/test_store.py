@@ -90,7 +90,9 @@ def test_a_half_written_store_is_never_used(build_dir):
 
 def test_a_failed_build_leaves_no_store(build_dir):
     (build_dir / "graph.ttl").write_text("<a> <b> .", encoding="utf-8")  # not Turtle
-    with pytest.raises(QueryError, match="not a readable Turtle graph"):
+    with pytest.raises(
+        QueryError, match=r"graph.ttl: not a readable Turtle graph: line 1, column \d+: "
+    ):
         st.ensure_store(build_dir)
     assert _stores(build_dir) == []
 
@@ -126,3 +128,87 @@ def test_served_store_of_a_file_is_temporary(build_dir):
         assert _count(ox.Store.read_only(str(path))) > 0
     assert not path.exists()
     assert not (build_dir / st.STORE_DIR).exists()
+
+
+# --- Every command that reads a graph: a cut or invalid file is one line, exit 1. ---
+
+
+def _cut_after(marker: bytes, extra: int = 0):
+    def cut(data: bytes) -> bytes:
+        return data[: data.index(marker) + len(marker) + extra]
+
+    return cut
+
+
+CUTS = {
+    "in-a-character": _cut_after("北".encode(), -2),  # a UTF-8 sequence cut in two
+    "after-a-quote": _cut_after(b'kg:evidence "'),  # rdflib: AssertionError
+    "in-a-name": _cut_after(b"kg:modality kg:", 3),  # rdflib: IndexError
+    "in-a-statement": _cut_after(b"kg:agent "),
+    "not-turtle": lambda data: b"<html>not a graph</html>\n" + data,
+}
+COMMANDS = {
+    "validate": ["validate"],
+    "eval": ["eval", "tests/gold/seeds.jsonl"],
+    "analyze": ["analyze"],
+    "query": ["query", "visited"],
+    "export-nt": ["export", "--format", "nt"],
+    "export-ttl": ["export", "--format", "ttl"],
+    "export-jsonld": ["export", "--format", "jsonld"],
+    "export-graphml": ["export", "--format", "graphml"],
+    "push": ["push", "--endpoint", "http://127.0.0.1:9/store"],
+    "serve": ["serve", "--port", "0"],
+}
+
+
+@pytest.fixture(scope="module")
+def cut_graphs(seeds_build, tmp_path_factory):
+    """One build folder per cut of the seeds' graph.ttl."""
+    _, out = seeds_build
+    data = (out / "graph.ttl").read_bytes()
+    folders = {}
+    for name, cut in CUTS.items():
+        folder = tmp_path_factory.mktemp(name)
+        (folder / "graph.ttl").write_bytes(cut(data))
+        folders[name] = folder
+    return folders
+
+
+@pytest.mark.parametrize("cut", list(CUTS))
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_cut_or_invalid_graph_is_one_line_and_exit_1(runner, cut_graphs, command, cut):
+    import re
+
+    from kg.cli import app
+    from tests.conftest import ROOT
+
+    folder = cut_graphs[cut]
+    arguments = [*COMMANDS[command], "-g" if command != "push" else "--build", str(folder)]
+    if command == "eval":
+        arguments[1] = str(ROOT / arguments[1])
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output, result.output
+    assert re.fullmatch(
+        rf"error: {re.escape(str(folder / 'graph.ttl'))}: not a readable Turtle graph: "
+        r"line \d+, column \d+: .+\n",
+        result.output,
+    ), result.output
+
+
+def test_export_writes_nothing_before_finding_the_graph_cut(runner, cut_graphs):
+    from kg.cli import app
+
+    result = runner.invoke(app, ["export", "--format", "nt", "-g", str(cut_graphs["in-a-name"])])
+    assert result.exit_code == 1 and "<https://" not in result.output
+
+
+def test_shapes_that_do_not_exist_are_named_where_they_were_looked_for(
+    runner, build_dir, monkeypatch, tmp_path
+):
+    from kg.cli import app
+
+    monkeypatch.chdir(build_dir)
+    result = runner.invoke(app, ["validate", "-g", "graph.ttl", "--shapes", "nope.ttl"])
+    assert result.exit_code == 1
+    assert result.output == "error: cannot read the shapes: nope.ttl: no such file\n"

@@ -172,7 +172,7 @@ def test_cli_fails_naming_the_event_without_evidence(runner, seeds_graph, tmp_pa
     ("make", "message"),
     [
         (lambda tmp: ["-g", str(tmp / "missing")], "no graph found"),
-        (lambda tmp: ["-g", str(tmp / "bad.ttl")], "cannot read the graph"),
+        (lambda tmp: ["-g", str(tmp / "bad.ttl")], "bad.ttl: not a readable Turtle graph: line 1"),
         (lambda tmp: ["--shapes", str(tmp / "bad.ttl")], "cannot read the shapes"),
     ],
     ids=["missing", "bad-turtle", "bad-shapes"],
