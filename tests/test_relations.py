@@ -198,6 +198,22 @@ NEWS_CASES = [
         [],
         [("person/ルト", "visited", "Uganda")],
     ),
+    # the passive voice: who acts is the から- or による-phrase, never the subject
+    (
+        "北朝鮮は国連安保理から厳しく非難された。",
+        [("UN_Security_Council", "condemned", "North_Korea")],
+        [("North_Korea", "condemned", "*")],
+    ),
+    (
+        "イランからロシアに引き渡された無人機は、ウクライナの都市の攻撃に使われた。",
+        [("Iran", "supplied", "Russia")],
+        [("Russia", "supplied", "*")],
+    ),
+    (
+        "東南アジア諸国連合(ASEAN)の首脳会議で、物品貿易協定が調印された。",
+        [("ASEAN", "signed", "*")],
+        [],
+    ),
     # 批難 is 非難
     (
         "安保理は、イランを批難する議長声明を全会一致で採択した。",

@@ -170,6 +170,11 @@ class Arguments:
             yield from (c for c in children if sx.case(c) == "で")
         elif slot == "about":
             yield from (c for c in children if sx.case(c) in sx.ABOUT)
+        elif slot == "agent_by":
+            yield from (c for c in children if sx.case(c) in sx.AGENT_BY)
+        elif slot == "source":
+            yield from (c for c in children if sx.case(c) == "から")
+            yield from sx.adjacent_argument(trigger, ("から",))
         elif slot == "genitive":
             yield from (
                 c for c in trigger.children if c.dep_ == "nmod" and sx.case(c) in sx.GENITIVE

@@ -102,6 +102,8 @@ class Extractor:
     def _events_of(
         self, rule: Rule, trigger: Token, sent: Span, ctx: SentenceContext, trace: RuleTrace | None
     ) -> list[Event]:
+        if (rule.voice == "passive") != sx.passive(trigger):
+            return _stop(trace, f"the rule reads the {rule.voice} voice only")
         raw_targets = self._raw_targets(rule, trigger)
         targets = list(dict.fromkeys(self._as_target(t, rule.relation) for t in raw_targets))
         if not targets:

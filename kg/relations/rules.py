@@ -30,6 +30,7 @@ class Rule:
     trigger_prefix: str | None = None
     target_from: str | None = None
     require_item: bool = False
+    voice: str = "active"  # active: the trigger's own subject acts; passive: it undergoes
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def load_rules() -> RuleSet:
             trigger_prefix=spec.get("trigger_prefix"),
             target_from=spec.get("target_from"),
             require_item=bool(spec.get("require_item")),
+            voice=spec.get("voice", "active"),
         )
         for spec in data["rules"]
     )

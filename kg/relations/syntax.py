@@ -19,6 +19,7 @@ from kg.model import Event
 ARG_DEPS = frozenset({"nsubj", "obj", "obl", "nmod", "iobj", "csubj", "compound", "dislocated"})
 DATIVE = ("に対して", "に対し", "への", "に", "へ")
 ABOUT = ("について", "に関して", "をめぐり", "を巡り", "をめぐって", "を巡って")
+AGENT_BY = ("によって", "により", "による", "によつて")  # a passive's agent
 QUOTE_DEPS = frozenset({"advcl", "ccomp", "obl", "acl", "nmod"})  # …と非難, …との報道
 CLAUSE_DEPS = ("advcl", "conj", "acl")
 GENITIVE = ("の", "による")  # プーチン氏の訪朝, ロシアによる侵攻
@@ -134,9 +135,12 @@ def object_before_quote(pred: Token) -> list[Token]:
 
 def comma_after(token: Token) -> bool:
     """Whether the phrase headed by ``token`` is followed by a comma (X が、)."""
-    end = max([token.i, *(c.i for c in token.children if c.dep_ == "case")])
-    following = token.doc[end + 1] if end + 1 < len(token.doc) else None
-    return following is not None and following.text in ("、", ",", "，")
+    doc = token.doc
+    end = max([token.i, *(c.i for c in token.children if c.dep_ == "case")]) + 1
+    if end < len(doc) and doc[end].text in ("(", "（"):  # 国王(スルタン)、: past a gloss
+        close = next((j for j in range(end, min(end + 12, len(doc))) if doc[j].text in ")）"), None)
+        end = close + 1 if close is not None else end
+    return end < len(doc) and doc[end].text in ("、", ",", "，")
 
 
 def conjuncts(token: Token) -> list[Token]:
@@ -165,6 +169,14 @@ def conjuncts(token: Token) -> list[Token]:
 def listed(token: Token) -> bool:
     """A noun phrase with no case particle, set off by a comma: a member of a list."""
     return not case(token) and comma_after(token)
+
+
+def passive(predicate: Token) -> bool:
+    """A predicate in the passive voice (調印された, 非難される, 供与された)."""
+    return any(
+        c.dep_ == "aux" and c.lemma_ in ("れる", "られる") and c.i > predicate.i
+        for c in predicate.children
+    )
 
 
 def is_nominal(token: Token) -> bool:
