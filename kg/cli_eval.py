@@ -33,6 +33,14 @@ def eval_(
     articles: Annotated[
         bool, typer.Option(help="Real-news gold: the scores of each article.")
     ] = True,
+    why: Annotated[
+        bool,
+        typer.Option(
+            "--why",
+            help="Real-news gold: under each miss, what the rule engine did in the sentences "
+            "that name its arguments (parses them again: needs the GiNZA model).",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 per relation against a gold set.
 
@@ -52,6 +60,8 @@ def eval_(
 
       kg eval tests/gold/seeds.jsonl -g build/ --implied --no-show
 
+      kg eval news/dev/gold.json -g dev --why --no-articles
+
       kg build news/dev/articles -o dev && kg eval news/dev/gold.json -g dev
     """
     from kg import evaluate as ev
@@ -65,7 +75,9 @@ def eval_(
         raise fail(str(problem)) from None
     built = _read_graph(graph)
     if realnews:
-        _print_realnews(ev.evaluate_realnews(gold_data, built), gold_data, show, articles)
+        result = ev.evaluate_realnews(gold_data, built)
+        traces = _engine_traces(built, result) if why and show else {}
+        _print_realnews(result, gold_data, show, articles, traces)
     else:
         _print_facts(ev.evaluate(gold_data, ev.predicted_facts(built)), show)
 
@@ -93,7 +105,75 @@ def _print_facts(result, show: bool) -> None:
             out.print(escape(line) + f"[dim]{evidence}[/]", highlight=False, soft_wrap=True)
 
 
-def _print_realnews(result, gold, show: bool, articles: bool) -> None:
+def _engine_traces(graph, result) -> dict[str, list]:
+    """The rule engine's trace of every article with a miss, by document file name."""
+    from kg.explain import explain
+    from kg.nlp import ModelMissingError
+
+    documents = {item[0][3] for item in result.misses} & set(result.texts)
+    traces = {}
+    try:
+        for document, article in _articles(graph, documents).items():
+            traces[document] = explain(article)
+    except ModelMissingError as problem:
+        raise fail(str(problem)) from None
+    return traces
+
+
+def _articles(graph, documents: set[str]) -> dict:
+    """The articles of the graph's documents, rebuilt from their NIF text, date and title."""
+    import datetime as dt
+
+    from kg.model import Article, Section
+    from kg.vocab import sparql_prefixes
+
+    query = (
+        sparql_prefixes()
+        + """
+    SELECT ?d ?source ?text ?date ?title WHERE {
+      ?d dcterms:source ?source ; kg:context ?c . ?c nif:isString ?text .
+      OPTIONAL { ?d dcterms:date ?date } OPTIONAL { ?d dcterms:title ?title }
+    }"""
+    )
+    found = {}
+    for row in graph.query(query):
+        source = str(row.source)
+        if source not in documents:
+            continue
+        date = dt.date.fromisoformat(str(row.date)) if row.date else None
+        text = str(row.text)
+        doc_id = str(row.d).rpartition("/")[2]
+        title = str(row.title) if row.title else None
+        found[source] = Article(
+            doc_id, source, text, title, date, sections=(Section(0, len(text), title, date),)
+        )
+    return found
+
+
+def _print_why(item, text: str, traces: list, gold) -> None:
+    """What the engine did in the sentences of a miss's article that name its arguments."""
+    for sentence in _naming(text, item, gold):
+        trace = next((t for t in traces if sentence in t.text or t.text.strip() in sentence), None)
+        if trace is None:
+            continue
+        if trace.note:
+            out.print(f"      [yellow]↳ {escape(trace.note)}[/]", highlight=False)
+        elif not trace.rules:
+            out.print("      [yellow]↳ no trigger in this sentence[/]", highlight=False)
+        for rule in trace.rules:
+            filled = ", ".join(
+                f"{s.role}={','.join(s.ids)}" for s in rule.slots if s.outcome == "filled"
+            )
+            modality = f" [{rule.modality}]" if rule.modality else ""
+            out.print(
+                f"      [yellow]↳ {escape(rule.rule_id)} on {escape(rule.trigger)}: "
+                f"{escape(rule.outcome)}{modality}[/] [dim]{escape(filled)}[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+def _print_realnews(result, gold, show: bool, articles: bool, traces: dict) -> None:
     from kg.model import RELATIONS
 
     table = Table(
@@ -125,6 +205,8 @@ def _print_realnews(result, gold, show: bool, articles: bool) -> None:
             continue
         for sentence in _naming(text, item, gold):
             out.print(f"    [dim]{escape(sentence[:160])}[/]", highlight=False, soft_wrap=True)
+        if document in traces:
+            _print_why(item, text, traces[document], gold)
     out.print(f"[bold]false positives[/] ({len(result.false_positives)})")
     for (_, relation, _), agent, target, rows in result.false_positives:
         row = rows[0]

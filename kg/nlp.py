@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import inspect
 import multiprocessing
 import os
 import re
@@ -29,7 +30,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
@@ -124,8 +124,10 @@ PARSE_PACKAGES = ("spacy", "ginza", "sudachipy", "sudachidict_core")
 def model_version(model: str = MODEL) -> str:
     """The model, the packages that shape its parses and kg's parse settings, as one string.
 
-    For cache keys and provenance.  It reads package metadata and this file's digest (the
-    sentence-bounds component and the unit splitting live here) and never loads the model.
+    For cache keys and provenance.  It reads package metadata and the source of the code
+    here that shapes a parse (:data:`PARSE_CODE`: the sentence bounds and the unit
+    splitting), never the model; so a change elsewhere in this file (worker management)
+    keeps every cached parse.
     """
     try:
         parts = [f"{model}-{metadata.version(model)}"]
@@ -138,7 +140,9 @@ def model_version(model: str = MODEL) -> str:
             parts.append(f"{package}-{metadata.version(package)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{package}-none")
-    parts.append("kg.nlp-" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12])
+    code = "\n".join(inspect.getsource(part) for part in PARSE_CODE)
+    code += repr((MAX_UNIT_CHARS, UNUSED_PIPES, _SENTENCE_FINAL, _QUOTE_OPEN, _QUOTE_CLOSE))
+    parts.append("kg.nlp-" + hashlib.sha256(code.encode()).hexdigest()[:12])
     return " ".join(parts)
 
 
@@ -299,3 +303,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
+
+
+# The code whose change changes what a parse holds (the parse cache's key digests it).
+PARSE_CODE = (sentence_bounds, _clause_space, load_nlp, units, _cut)

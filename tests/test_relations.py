@@ -214,6 +214,25 @@ NEWS_CASES = [
         [("ASEAN", "signed", "*")],
         [],
     ),
+    # the people around someone are not that someone
+    (
+        "アルゼンチンの元大統領の支持者は、ミレイ大統領を非難する声を上げた。",
+        [],
+        [("*", "condemned", "*")],
+    ),
+    # a subject that names no entity is not replaced by the sentence's topic
+    (
+        "ロイターは、国連調査団のペトロフ(ペトロワ)団長がシリアに到着したと報じた。",
+        [("person/ペトロフ", "visited", "Syria")],
+        [("Reuters", "visited", "Syria")],
+    ),
+    ("共同通信は、調査団がシリアに到着したと報じた。", [], [("*", "visited", "Syria")]),
+    # verbal nouns joined by ・ share the predicate's arguments
+    (
+        "韓国のユン・ソンニョル大統領は演説した。北朝鮮の委員会は、ユン大統領の政権を非難・けん制している。",
+        [("North_Korea", "condemned", "*")],
+        [],
+    ),
     # 批難 is 非難
     (
         "安保理は、イランを批難する議長声明を全会一致で採択した。",
@@ -240,3 +259,20 @@ def test_constructions_of_real_news(extract_text, text, wanted, unwanted):
         assert any(_matches(f, pattern) for f in facts), (pattern, facts)
     for pattern in unwanted:
         assert not any(_matches(f, pattern) for f in facts), (pattern, facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "relation", "modality"),
+    [
+        ("ケニアは漁業協定への署名を拒んでいる。", "signed", "negated"),
+        ("ケニアのルト大統領はウガンダ訪問を見送った。", "visited", "negated"),
+        ("ケニアのルト大統領はウガンダへの訪問を延期した。", "visited", "planned"),
+        ("ケニアは漁業協定に署名できなかった。", "signed", "negated"),
+        ("ケニアのルト大統領はウガンダ訪問を終えた。", "visited", "asserted"),
+        ("ウガンダはケニアに救助隊を派遣するよう要請した。", "supplied", "requested"),
+    ],
+)
+def test_refusals_failures_and_postponements(extract_text, text, relation, modality):
+    """Refused, failed, put off: a mention, never a fact; an ended visit was made."""
+    events = [e for e in extract_text(text).events if e.relation == relation]
+    assert events and {e.modality for e in events} == {modality}, events

@@ -10,6 +10,7 @@ BENCHMARKS = {
     "build": "kg build throughput against bare GiNZA, cache and -j",
     "bare": "bare GiNZA nlp.pipe over the texts kg build would parse (a yardstick)",
     "ner": "kg's entity layer against raw GiNZA on a Japanese NER gold (stockmark)",
+    "audit": "facts per 100 articles and a random sample of them to judge by hand",
 }
 
 

@@ -73,7 +73,9 @@ def _name_part(token: Token, known: Known) -> bool:
 
 
 def _katakana_name(token: Token) -> bool:
-    return is_katakana(token.text) and len(token.text) >= 2 and not _common_word(token.text)
+    """A katakana word that can be a name before a title: also one letter, as Korean
+    surnames are written (イ大統領, パク氏), unless it abbreviates a state (ロ外相)."""
+    return is_katakana(token.text) and not _common_word(token.text)
 
 
 def _common_word(text: str) -> bool:

@@ -300,11 +300,16 @@ class Arguments:
         carrier = self._carrier(trigger)
         if carrier is not None:
             return carrier.head  # 遺憾の意を表明: the light verb carries the arguments
+        doc = trigger.doc
         if (
-            sx.is_nominal(trigger)
-            and trigger.dep_ == "obj"
-            and head.lemma_ in self.rules.light_verbs
+            trigger.i + 2 < len(doc)
+            and doc[trigger.i + 1].text in ("・", "、")
+            and head.i == trigger.i + 2
+            and trigger.dep_ in ("obl", "nmod", "compound", "conj")
         ):
+            return head  # 非難・けん制している: the predicate it is coordinated with
+        verbs = self.rules.light_verbs | self.rules.refusal_verbs | self.rules.postponing_verbs
+        if sx.is_nominal(trigger) and trigger.dep_ == "obj" and head.lemma_ in verbs:
             return head
         return trigger
 
@@ -316,6 +321,8 @@ class Arguments:
         genitives = agents or genitives  # イスラエルによるシリアの…空爆: the actor, not the place
         if head.lemma_ in self.rules.patient_nouns:
             genitives = agents  # ブットー氏の殺害: the victim is no actor
+        if head.lemma_ in self.rules.associate_nouns and head.i not in self.token_ids:
+            return []  # ブットー氏の支持者: not Bhutto
         groups = [[head], compounds, genitives]
         if "サ変" in head.tag_ and head.i not in self.token_ids:
             groups = [genitives, compounds]  # プーチンの北朝鮮訪問を批判: the actor, not the place
@@ -458,6 +465,15 @@ class Arguments:
         return self._sentence_topic(trigger, role) or [
             t for t in ctx.topic if self.kind(t) in role.kinds
         ]
+
+    def has_subject_phrase(self, trigger: Token) -> bool:
+        """Whether the trigger's own clause states a subject (a が-phrase on it), named or
+        not: then no subject is carried over from elsewhere."""
+        pred = self.predicate_head(trigger)
+        return any(
+            c.dep_ == "nsubj" and sx.case(c) == "が" and c.i < pred.i and not sx.in_brackets(c)
+            for c in [*pred.children, *trigger.children]
+        )
 
     def _sentence_topic(self, trigger: Token, role: Role) -> list[str]:
         """The sentence's own topic before the trigger (Xは…), wherever the parser hung it:

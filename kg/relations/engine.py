@@ -68,6 +68,8 @@ class Extractor:
     def _is_trigger(self, token: Token, rule: Rule) -> bool:
         if token.i in self.arguments.token_ids:
             return False
+        if (rule.voice == "passive") != sx.passive(token):
+            return False  # a rule reads triggers of its own voice only
         if rule.trigger_prefix:
             text = token.text
             return (
@@ -102,8 +104,6 @@ class Extractor:
     def _events_of(
         self, rule: Rule, trigger: Token, sent: Span, ctx: SentenceContext, trace: RuleTrace | None
     ) -> list[Event]:
-        if (rule.voice == "passive") != sx.passive(trigger):
-            return _stop(trace, f"the rule reads the {rule.voice} voice only")
         raw_targets = self._raw_targets(rule, trigger)
         targets = list(dict.fromkeys(self._as_target(t, rule.relation) for t in raw_targets))
         if not targets:
@@ -118,6 +118,8 @@ class Extractor:
             if trace is not None:
                 trace.notes.append("the agent found is the target: looked further")
         if not agents and "object" not in rule.agent.slots:
+            if self.arguments.has_subject_phrase(trigger):
+                return _stop(trace, "its subject names no entity (団長が): no agent")
             agents = self.arguments.inherited_subject(trigger, rule.agent, ctx)
             if trace is not None and agents:
                 trace.notes.append(f"agent carried over: {', '.join(agents)}")

@@ -33,6 +33,11 @@ class ModalityReader:
 
     def decide(self, trigger: Token, sent: Span) -> tuple[str, tuple[str, ...], str]:
         """The statement's modality, who it is attributed to, and why (for the trace)."""
+        head = self.arguments.predicate_head(trigger)
+        if head.i != trigger.i and head.lemma_ in self.rules.refusal_verbs:
+            return "negated", (), f"refused or called off: {head.text}"
+        if head.i != trigger.i and head.lemma_ in self.rules.postponing_verbs:
+            return "planned", (), f"put off: {head.text}"
         own = self._marked(sx.clause_tail(trigger), MODALITIES)
         if own:
             return own[0], (), f"{own[1]} in the trigger's clause"

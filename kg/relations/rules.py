@@ -53,6 +53,9 @@ class RuleSet:
     carrier_nouns: frozenset[str] = frozenset()  # 遺憾の意を表明: 意 hands on to 表明
     patient_nouns: frozenset[str] = frozenset()  # Xの殺害: X suffered it
     listing_markers: frozenset[str] = frozenset()  # …を批判するなど: no schedule
+    refusal_verbs: frozenset[str] = frozenset()  # 署名を拒む: negated
+    associate_nouns: frozenset[str] = frozenset()  # Xの支持者 is not X
+    postponing_verbs: frozenset[str] = frozenset()  # 訪問を延期: planned
 
 
 def _role(spec: dict | None) -> Role | None:
@@ -100,4 +103,7 @@ def load_rules() -> RuleSet:
         carrier_nouns=words("carrier_nouns"),
         patient_nouns=words("patient_nouns"),
         listing_markers=words("listing_markers"),
+        refusal_verbs=words("refusal_verbs"),
+        associate_nouns=words("associate_nouns"),
+        postponing_verbs=words("postponing_verbs"),
     )

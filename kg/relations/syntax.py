@@ -257,6 +257,8 @@ def tense(predicate: Token) -> str:
     parts = [c for c in predicate.children if c.dep_ in ("aux", "mark", "cop")]
     parts += [g for c in parts for g in c.children if g.dep_ == "fixed"]
     parts = sorted((t for t in parts if t.i > predicate.i), key=lambda t: t.i)
+    while parts and parts[-1].text in ("と", "って", "とも"):  # 訪問すると(明らかにした): a quote
+        parts.pop()
     lemmas = {t.lemma_ for t in parts}
     if "た" in lemmas:
         return "past"
