@@ -323,7 +323,26 @@ def _is_boilerplate(text: str) -> bool:
         or _is_prompt(text)
         or _WHOLE_LABEL_RE.fullmatch(text) is not None
         or text in UI_LABELS
+        or _is_news_list(text)
     )
+
+
+# A dated headline as a list of related news writes it: 2016年8月16日(火):… or 2006年5月6日、…
+_LISTED_HEADLINE_RE = re.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日\s*(?:[(（][^)）]{1,3}[)）])?\s*[:：、]"
+)
+
+
+def _is_news_list(text: str) -> bool:
+    """A line that strings several dated headlines together (a related-news box run into
+    one line): it reports nothing of the article's own.
+
+    >>> _is_news_list("2016年8月16日(火):台風が上陸2014年7月7日(月):特別警報")
+    True
+    >>> _is_news_list("2016年8月16日、台風が上陸した。")
+    False
+    """
+    return len(_LISTED_HEADLINE_RE.findall(text)) >= 2
 
 
 def _japanese_share(text: str) -> float:

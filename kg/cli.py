@@ -231,6 +231,18 @@ def _summary(result, output: Path) -> None:
     out.print(f"wrote {folder}/graph.ttl, {folder}/graph.html, {folder}/report.md", highlight=False)
 
 
+def main() -> None:
+    """The ``kg`` command: the Typer app, with a broken data file under ontology/ (an edit
+    to rules.yaml gone wrong) reported in one line wherever it is first read."""
+    from kg.resources import DataFileError
+
+    try:
+        app(prog_name="kg")
+    except DataFileError as problem:
+        err.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
+
+
 # Commands kept in their own modules register themselves on `app` when imported.
 from kg import cli_eval, cli_explain, cli_explore, cli_sparql  # noqa: E402, F401
 
@@ -252,10 +264,6 @@ def reflow(doc: str) -> str:
 for _command in app.registered_commands:
     if _command.help is None and _command.callback is not None and _command.callback.__doc__:
         _command.help = reflow(_command.callback.__doc__)
-
-
-def main() -> None:
-    app(prog_name="kg")
 
 
 if __name__ == "__main__":

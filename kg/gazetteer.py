@@ -62,6 +62,9 @@ class Gazetteer:
     abbreviations: dict[str, str] = field(default_factory=dict)  # 米 → United_States
     region_abbreviations: frozenset[str] = frozenset()  # 欧 in 米欧
     titles: tuple[str, ...] = ()  # longest first
+    title_set: frozenset[str] = frozenset()
+    longest_title: int = 0
+    title_starts: frozenset[str] = frozenset()  # first characters of the titles
     state_by_iso: dict[str, str] = field(default_factory=dict)
     pairs: dict[str, str] = field(default_factory=dict)  # 両首脳 → Person
     definites: dict[str, str] = field(default_factory=dict)  # 同条約 → Agreement
@@ -79,6 +82,9 @@ class Gazetteer:
         self.surface_keys = frozenset(names | set(self.pairs) | set(self.definites))
         self.prefixes = frozenset(k[:n] for k in self.surface_keys for n in range(1, len(k) + 1))
         self.abbreviation_chars = frozenset(self.abbreviations) | self.region_abbreviations
+        self.title_set = frozenset(self.titles)
+        self.longest_title = max(map(len, self.titles), default=0)
+        self.title_starts = frozenset(t[0] for t in self.titles)
         return self
 
     def lookup(self, surface: str) -> str | None:
@@ -91,9 +97,9 @@ class Gazetteer:
         >>> load_gazetteer().title_at("大統領は")
         '大統領'
         """
-        for title in self.titles:
-            if text.startswith(title):
-                return title
+        for size in range(min(len(text), self.longest_title), 0, -1):
+            if text[:size] in self.title_set:
+                return text[:size]
         return None
 
     def acting_state(self, entity_id: str) -> str:

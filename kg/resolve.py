@@ -64,6 +64,7 @@ class ArticleResolver:
     titled: dict[str, list[str]] = field(default_factory=dict)  # title → persons, last last
     person_states: dict[str, str] = field(default_factory=dict)  # minted persons' states
     acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # AU → African_Union
+    organ_states: dict[str, str] = field(default_factory=dict)  # パキスタン政府 → Pakistan
     # The article's agreements by head noun (協定 → …): (id, named, text as written).
     agreements: dict[str, list[tuple[str, bool, str]]] = field(default_factory=dict)
     seen_names: dict[str, str] = field(default_factory=dict)  # full name → id
@@ -99,6 +100,10 @@ class ArticleResolver:
         else:
             ids = self._from_name(mention)
         self.seen.extend(ids)
+        if len(ids) == 1 and mention.organ:
+            states = [r for r in mention.related if self._kind(r) == "State"]
+            if len(states) == 1:
+                self.organ_states.setdefault(ids[0], states[0])
         if len(ids) == 1 and mention.kind == "Person":
             self.seen_names.setdefault(normalize(bare_name(mention.text)), ids[0])
             for related in mention.related:
@@ -184,10 +189,14 @@ class ArticleResolver:
         return ()
 
     def _last(self, kind: str) -> tuple[str, ...]:
-        """同条約: the entity of that kind named last in the article, if any."""
+        """同条約: the entity of that kind named last in the article, if any; a place
+        (現地) may also be a state."""
+        kinds = ("Place", "State") if kind == "Place" else (kind,)
         for entity_id in reversed(self.seen):
-            if self._kind(entity_id) == kind:
+            if self._kind(entity_id) in kinds:
                 return (entity_id,)
+            if kind == "Place" and entity_id in self.organ_states:  # パキスタン政府と…現地
+                return (self.organ_states[entity_id],)
         return ()
 
     def _kind(self, entity_id: str) -> str:

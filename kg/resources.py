@@ -56,12 +56,23 @@ def rules_version() -> str:
     return digest.hexdigest()[:12]
 
 
+class DataFileError(ValueError):
+    """A data file under ontology/ that cannot be read; the message is one line."""
+
+
 def read_yaml(path: Path) -> object:
     """A YAML data file, read with libyaml's safe loader when PyYAML was built with it.
 
     The pure-Python loader takes ~0.3 s over the gazetteer: a cost every build and every
-    worker process pays before its first article.
+    worker process pays before its first article.  A file that is not valid YAML raises
+    :class:`DataFileError` naming the file, the line and what is wrong.
     """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)  # a safe loader, C or Python
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=loader)  # a safe loader, C or Python
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        what = getattr(problem, "problem", None) or type(problem).__name__
+        raise DataFileError(f"{path}{where}: not valid YAML ({what})") from None

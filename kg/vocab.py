@@ -87,10 +87,13 @@ def sparql_prefixes() -> str:
 def entity_iri(entity_id: str) -> URIRef:
     """The stable IRI of an entity id (gazetteer ids are ASCII; minted ids are encoded).
 
-    >>> str(entity_iri("Vladimir_Putin"))
-    'https://w3id.org/kg/id/Vladimir_Putin'
+    >>> str(entity_iri("Vladimir_Putin")), str(entity_iri("organization/Co."))
+    ('https://w3id.org/kg/id/Vladimir_Putin', 'https://w3id.org/kg/id/organization/Co%2E')
     """
-    return ENT[quote(entity_id, safe="_-.~/")]
+    local = quote(entity_id, safe="_-.~/")
+    if local.endswith("."):  # a prefixed name may not end in a dot (and rdflib cannot read one)
+        local = local[:-1] + "%2E"
+    return ENT[local]
 
 
 def document_iri(doc_id: str) -> URIRef:

@@ -653,3 +653,16 @@ def test_newline_conventions_give_the_same_article(newline: str) -> None:
     path = next(SEEDS.glob("003_*.txt"))
     raw = path.read_text(encoding="utf-8")
     assert _clean(raw.replace("\n", newline)) == _clean(raw)
+
+
+def test_a_line_of_related_dated_headlines_is_dropped():
+    """A related-news box run into one line reports nothing of the article's own."""
+    from kg.clean import clean
+
+    raw = (
+        "ケニアで大雨\n\nケニアの首都ナイロビで12日、大雨が降った。\n"
+        "2016年8月16日(火):台風が上陸2014年7月7日(月):特別警報が出た2012年10月23日(火):"
+        "サイクロンがオーストラリアに上陸\n"
+    )
+    article = clean(raw, doc_id="d", source="a.txt")
+    assert "ナイロビ" in article.text and "オーストラリア" not in article.text

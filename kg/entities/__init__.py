@@ -8,17 +8,19 @@ Several finders propose names, each over the finished parse (an equivalent of sp
 * :mod:`~kg.entities.agreements`: agreements named in 「」 or with an acronym;
 * :mod:`~kg.entities.names`: GiNZA's entities with their class corrected by their words,
   and noun compounds headed by an organization's or a place's word (アメリカ海軍);
-* :mod:`~kg.entities.persons`: names followed by a title (ソガバレ首相).
+* :mod:`~kg.entities.persons`: names followed by a title (ソガバレ首相), and titles that
+  stand for a person named before (首相は …, resolved by the article's resolver).
 
 **One arbitration rule decides between them: the longest well-formed span wins.**  Spans
 are taken longest first (in characters); on a tie the gazetteer wins, then a named
-agreement, then GiNZA, then a compound or a titled name.  A span is well-formed when its
-finder accepted it (see each module) and it does not cut through a name the gazetteer
-knows.  So アメリカ海軍 is one Organization and not アメリカ, and 国際連合児童基金 is not
-国際連合.  What a winning span holds or follows is kept as its ``related`` entities: the
-state in an organization's name (アメリカ海軍 → the United States, its organ), an
-organization in another's (国際連合児童基金 → the UN), a person in an organization's name
-(トランプ政権), the state before a person (ソロモン諸島のソガバレ首相).
+agreement or a name before a person's title, then GiNZA, then a compound.  A span is
+well-formed when its finder accepted it (see each module), it does not cut through a
+name the gazetteer knows, and it is not merely a list of known names (ロシア・モスクワ).
+So アメリカ海軍 is one Organization and not アメリカ, and 国際連合児童基金 is not 国際連合.
+What a winning span holds or follows is kept as its ``related`` entities: the state in an
+organization's name (アメリカ海軍 → the United States, its organ), an organization in
+another's (国際連合児童基金 → the UN), a person in an organization's name (トランプ政権),
+the state before a person (ソロモン諸島のソガバレ首相).
 
 Agreements described rather than named (:func:`~kg.entities.agreements.described_agreements`)
 come last, over what is left: their phrase may hold other mentions (クリミアをロシアに
@@ -63,7 +65,7 @@ Found = tuple[Span, Mention]
 def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     """All entity mentions of a parsed unit, in text order, offsets in article coordinates."""
     known_found = gazetteer_mentions(doc, gazetteer)
-    known = _known(known_found, gazetteer)
+    known = _known(known_found)
     candidates = [
         *known_found,
         *_unknown_agreements(named_agreements(doc), known_found),
@@ -75,16 +77,16 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     chosen = []
     for span, mention in sorted(arbitrate(candidates, known_found), key=lambda p: p[0].start):
         chosen.append((span, _with_related(span, mention, chosen, known_found, gazetteer)))
-    chosen = _acronyms(doc, chosen)
     references = [(span, m) for span, m in chosen if m.source == "definite"]
     taken = {i for span, m in chosen if m.source != "definite" for i in range(span.start, span.end)}
     described = described_agreements(doc, taken, frozenset(gazetteer.definites))
     taken |= {i for span, _ in described for i in range(span.start, span.end)}
-    described += title_references(doc, gazetteer, taken)
+    titles = title_references(doc, gazetteer, taken)
     chosen = [
-        pair for pair in chosen if not _inside_any(pair[0], described) or pair not in references
+        pair for pair in chosen if pair not in references or not _inside_any(pair[0], described)
     ]
-    chosen += described
+    chosen = _acronyms(doc, sorted(chosen + described, key=lambda pair: pair[0].start))
+    chosen += titles
     chosen.sort(key=lambda pair: pair[0].start)
     return [_placed(span, m, offset, gazetteer) for span, m in chosen]
 
@@ -112,19 +114,23 @@ def arbitrate(candidates: list[Found], known: list[Found]) -> list[Found]:
             continue
         if any(_cuts(span, start, end) for start, end in names):
             continue
-        if RANKS.get(mention.source) != 0 and _list_of_known(span, names, covered):
+        if RANKS.get(mention.source) != 0 and _list_of_known(span, known, covered):
             continue
         chosen.append((span, mention))
         taken.update(range(span.start, span.end))
     return chosen
 
 
-def _list_of_known(span: Span, names: list[tuple[int, int]], covered: set[int]) -> bool:
+def _list_of_known(span: Span, known: list[Found], covered: set[int]) -> bool:
     """A span made of two or more known names and nothing but joiners between them
-    (ロシア・モスクワ, 米比|両国): a list, whose members win."""
-    inside = [n for n in names if span.start <= n[0] and n[1] <= span.end]
+    (ロシア・モスクワ), or of known names one of which only refers (米比|両国): a list,
+    whose members win.  Two names written together with no joiner (スーダン|解放軍) are
+    one name."""
+    inside = [m for s, m in known if span.start <= s.start and s.end <= span.end]
     rest = [t for t in span if t.i not in covered]
-    return len(inside) >= 2 and all(t.is_punct or t.text in ("・", "と", "、") for t in rest)
+    if len(inside) < 2 or not all(t.is_punct or t.text in ("・", "と", "、") for t in rest):
+        return False
+    return bool(rest) or any(m.source in ("pair", "definite", "abbreviation") for m in inside)
 
 
 def _acronyms(doc: Doc, chosen: list[Found]) -> list[Found]:
@@ -174,7 +180,7 @@ def _unknown_agreements(named: list[Found], known: list[Found]) -> list[Found]:
     ]
 
 
-def _known(found: list[Found], gaz: Gazetteer) -> Known:
+def _known(found: list[Found]) -> Known:
     ids: dict[int, tuple[str, ...]] = {}
     kinds: dict[int, str] = {}
     for span, mention in found:

@@ -133,8 +133,13 @@ def _stands_alone(span: Span) -> bool:
     doc = span.doc
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
-    if before is not None and before.tag_.startswith(("名詞", "接頭辞", "接尾辞")):
-        return False
+    inside = range(span.start, span.end)
+    if (
+        before is not None
+        and before.tag_.startswith(("名詞", "接頭辞", "接尾辞"))
+        and (before.head.i in inside or "副詞可能" not in before.tag_)
+    ):
+        return False  # 防衛条約; but not ため|現地 (a clause ends in ため)
     return after is None or not after.tag_.startswith(("名詞", "接尾辞"))
 
 

@@ -45,6 +45,7 @@ class NameWords:
     generic: frozenset[str]
     not_names: frozenset[str]
     not_endings: frozenset[str]
+    weather: tuple[str, ...]
     quoted_classes: tuple[tuple[str, str], ...]  # (class noun, class), longest noun first
     agreements: frozenset[str]
     agreements_when_signed: frozenset[str]
@@ -83,6 +84,7 @@ def name_words() -> NameWords:
         generic=frozenset(data.get("generic_modifiers") or ()),
         not_names=frozenset(data.get("not_names") or ()),
         not_endings=frozenset(data.get("not_name_endings") or ()),
+        weather=tuple(data.get("weather_words") or ()),
         quoted_classes=tuple(
             sorted(
                 (

@@ -35,7 +35,7 @@ from kg.gazetteer import Gazetteer, normalize
 from kg.model import Mention
 
 _BRACKETS = frozenset("「」『』（）()[]【】〈〉《》\"'“”")
-_BREAKS = frozenset("、。，,！？!?：:；;")
+_BREAKS = frozenset("、。，,！？!?：:；;.．")
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,8 @@ def _classified(
         kind = label_kind
     if kind is None or kind == "Agreement" and not span.text.endswith(agreement_heads()):
         return None
+    if span.text.startswith(words.weather) or span.text in words.not_names:
+        return None  # ハリケーン・ウィルマ, UTC: no actor
     if kind == "Person":
         span = _person_name(span, gaz, known, labelled=label_kind == "Person")
         if span is None:
@@ -229,15 +231,18 @@ def _classified(
     if not _is_name(span, head, from_ginza, known):
         return None
     organ = kind == "Organization" and is_organ(span.text)
-    text = span.text
+    text, state = span.text, None
+    if kind == "Person":
+        text, state = split_state_suffix(text, gaz)
     mention = Mention(
         text,
         span.start_char,
-        span.end_char,
+        span.start_char + len(text),
         kind,
         None,
         source="ginza" if from_ginza else "compound",
         organ=organ,
+        related=(state,) if state else (),
     )
     return span, mention
 
@@ -283,7 +288,11 @@ def _person_name(span: Span, gaz: Gazetteer, known: Known, labelled: bool) -> Sp
     start, end = span.start, span.end
     while start < end and (known.kinds.get(start) == "State" or doc[start].text in NAME_JOINERS):
         start += 1
-    while end > start and (doc[end - 1].text in HONORIFICS or doc[end - 1].text in NAME_JOINERS):
+    while end > start and (
+        doc[end - 1].text in HONORIFICS
+        or doc[end - 1].text in NAME_JOINERS
+        or known.kinds.get(end - 1) == "State"  # ケルソ・アモリム|ブラジル外相
+    ):
         end -= 1
     end = _before_title(doc, start, end, gaz)
     while end - start > 1 and not _name_word(doc[start]):
@@ -330,6 +339,7 @@ def _whole_name(doc: Doc, start: int, end: int, known: Known) -> tuple[int, int]
             and end + 1 < len(doc)
             and _foreign(doc[end + 1])
             and _foreign(doc[end - 1])
+            and not known.named(doc[end + 1])  # クライスキー|・オーストリア: a state follows
         ):
             end += 2
         else:
@@ -391,3 +401,23 @@ def _generic_prefix(text: str) -> bool:
     """A word made of a generic modifier and a head (同省, 各党, 両軍)."""
     words = name_words()
     return any(text.startswith(g) and words.head_kind(text[len(g) :]) for g in words.generic)
+
+
+def split_state_suffix(name: str, gaz: Gazetteer) -> tuple[str, str | None]:
+    """A person's name the tokenizer fused with the state or organization written after
+    it (アモリムブラジル外相 → アモリム and Brazil; 潘基文国際連合事務総長 → 潘基文 and the UN),
+    or the name as it is.
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> split_state_suffix("ケルソ・アモリムブラジル", load_gazetteer())
+    ('ケルソ・アモリム', 'Brazil')
+    >>> split_state_suffix("潘基文国際連合", load_gazetteer())
+    ('潘基文', 'United_Nations')
+    >>> split_state_suffix("チェ・ソンヒ", load_gazetteer())
+    ('チェ・ソンヒ', None)
+    """
+    for cut in range(2, len(name) - 2):
+        entity_id = gaz.aliases.get(normalize(name[cut:]))
+        if entity_id and gaz.entries[entity_id].kind in ("State", "Organization"):
+            return name[:cut].rstrip("・"), entity_id
+    return name, None

@@ -15,7 +15,7 @@ from kg.entities.lexicon import (
     is_proper,
     name_words,
 )
-from kg.entities.names import Known, _suffix_kind
+from kg.entities.names import Known, _suffix_kind, split_state_suffix
 from kg.gazetteer import Gazetteer, normalize
 from kg.model import Mention
 
@@ -41,8 +41,16 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
             continue
         if len(name) == 1 and is_latin(name.text) and name.text.isupper():
             continue  # an acronym before a title is an organization (NATO事務総長)
+        text, state = split_state_suffix(name.text, gaz)
         mention = Mention(
-            name.text, name.start_char, name.end_char, "Person", None, title=title, source="titled"
+            text,
+            name.start_char,
+            name.start_char + len(text),
+            "Person",
+            None,
+            title=title,
+            source="titled",
+            related=(state,) if state else (),
         )
         found.append((name, mention))
     return found
@@ -50,6 +58,8 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
 
 def title_at(doc: Doc, i: int, gaz: Gazetteer) -> str | None:
     """The longest title starting at token ``i`` and ending at a token boundary."""
+    if not doc[i].text or normalize(doc[i].text[0]) not in gaz.title_starts:
+        return None
     text = ""
     ends = set()
     for token in doc[i : i + 6]:

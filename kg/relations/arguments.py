@@ -188,16 +188,23 @@ class Arguments:
                 for c in trigger.children
                 if c.dep_ == "nmod" and c.i == trigger.i - 1 and not sx.case(c)
             )
-            if trigger.dep_ == "compound":
+            if trigger.dep_ == "compound":  # ロシア|訪問|中: the parser hangs both on 中
+                yield from (
+                    c for c in trigger.head.children if c.dep_ == "compound" and c.i < trigger.i
+                )
                 yield trigger.head
         elif slot == "relative_head":
             if pred.dep_ == "acl" and pred.head.i > pred.i:
-                yield pred.head
+                yield from _noun_phrase_heads(pred.head)
             elif pred.dep_ == "nmod" and pred.lemma_ in self.rules.aspect_suffixes:
-                yield pred.head  # ロシアを訪問中のモディ首相
+                yield from _noun_phrase_heads(pred.head)  # ロシアを訪問中のモディ首相
             following = self._relative_head_after(trigger)
             if following is not None:
                 yield following
+        elif slot == "relative_place":  # 訪問していたキーウで: the noun the clause modifies
+            # (not a の-modifier in front of it: 訪れた|同国の|首相 modifies 首相)
+            if pred.dep_ == "acl" and pred.head.i > pred.i and sx.case(pred.head) != "の":
+                yield pred.head
         elif slot == "quote_subject":
             for clause in sx.quoted_clauses([*trigger.children, *pred.children, *carried]):
                 stray = sx.stray_arguments(clause, ("が",))
@@ -210,8 +217,6 @@ class Arguments:
         parser hangs it on a clause nominalised by こと; that clause's own subject is the
         nearest が-phrase inside it."""
         subjects = list(sx.subjects(children + sx.stray_arguments(pred, ("が",))))
-        if not sx.in_brackets(pred):  # a quotation's topic is not its speaker
-            subjects = [c for c in subjects if not sx.in_brackets(c)]
         if pred.dep_ == "acl":  # は never marks a relative clause's subject
             subjects = [c for c in subjects if sx.case(c) != "は"]
         else:  # …so a は-phrase (or a が-phrase set off by a comma) the parser gave to a
@@ -239,6 +244,8 @@ class Arguments:
                         ]
         if not subjects and any(sx.case(c) == "を" for c in children):
             subjects = self._subject_before_reason(pred)
+        if not sx.in_brackets(pred):  # a quotation's topic is not its speaker
+            subjects = [c for c in subjects if not sx.in_brackets(c)]
         return subjects
 
     def _subject_before_reason(self, pred: Token) -> list[Token]:
@@ -323,6 +330,8 @@ class Arguments:
             genitives = agents  # ブットー氏の殺害: the victim is no actor
         if head.lemma_ in self.rules.associate_nouns and head.i not in self.token_ids:
             return []  # ブットー氏の支持者: not Bhutto
+        if head.lemma_ in self.rules.origin_nouns and head.i not in self.token_ids:
+            return []  # ギニア国籍の女性: not Guinea
         groups = [[head], compounds, genitives]
         if "サ変" in head.tag_ and head.i not in self.token_ids:
             groups = [genitives, compounds]  # プーチンの北朝鮮訪問を批判: the actor, not the place
@@ -544,6 +553,16 @@ class Arguments:
         return ()
 
     # ---------------------------------------------------------------- modality
+
+
+def _noun_phrase_heads(noun: Token) -> list[Token]:
+    """The noun a relative clause modifies, then the heads of the noun phrases it is the
+    の-modifier of, outermost last (訪問中の|自民党の|武部幹事長: the person comes last)."""
+    heads = [noun]
+    while noun.dep_ == "nmod" and sx.case(noun) == "の" and noun.head.i > noun.i:
+        noun = noun.head
+        heads.append(noun)
+    return heads[::-1]
 
 
 def _phrase(head: Token) -> str:

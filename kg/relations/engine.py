@@ -57,7 +57,7 @@ class Extractor:
                     traced.note = "a source citation (著者『題名』): states nothing"
                 continue
             for token in sent:
-                for rule in self.rules.rules:
+                for rule in self._candidate_rules(token):
                     if self._is_trigger(token, rule):
                         found.extend(self._apply(rule, token, sent, context, traced))
             context.topic = self.arguments.topic(sent) or context.topic
@@ -65,19 +65,34 @@ class Extractor:
                 traced.topic = context.topic
         return sx.unique_events(found)
 
+    def _candidate_rules(self, token: Token) -> list[Rule]:
+        """The rules whose trigger words include the token's lemma or text, and the rules
+        triggered by a prefix (訪 + a state), in the order of rules.yaml."""
+        by_word = self.rules.by_word
+        found = by_word.get(token.lemma_, []) + by_word.get(token.text, [])
+        if len(token.text) >= 2:
+            found += by_word.get(f"prefix:{token.text[:-1]}", [])
+        return sorted(set(found), key=self.rules.rules.index) if len(found) > 1 else found
+
     def _is_trigger(self, token: Token, rule: Rule) -> bool:
+        if rule.trigger_prefix:
+            text = token.text
+            if not (
+                len(text) == len(rule.trigger_prefix) + 1
+                and text.startswith(rule.trigger_prefix)
+                and text[-1] in self.gazetteer.abbreviations
+            ):
+                return False
+        elif token.lemma_ not in rule.triggers and token.text not in rule.triggers:
+            return False
         if token.i in self.arguments.token_ids:
             return False
         if (rule.voice == "passive") != sx.passive(token):
             return False  # a rule reads triggers of its own voice only
-        if rule.trigger_prefix:
-            text = token.text
-            return (
-                len(text) == len(rule.trigger_prefix) + 1
-                and text.startswith(rule.trigger_prefix)
-                and text[-1] in self.gazetteer.abbreviations
-            )
-        return token.lemma_ in rule.triggers or token.text in rule.triggers
+        if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
+            if token.head.lemma_ not in self.rules.aspect_suffixes:
+                return False  # 滞在記, 訪問団, 派遣部隊: the trigger only modifies a noun
+        return not (rule.without_object and any(sx.case(c) == "を" for c in token.children))
 
     def _apply(
         self,
@@ -113,6 +128,10 @@ class Extractor:
         if rule.require_item and item is None:
             return _stop(trace, "no item: the rule needs one (troops, weapons, aid …)")
         agents = self.arguments.fill(rule.agent, trigger, role_name="agent")
+        if len(agents) > 1 and set(agents) & set(targets):  # 日本やマレーシアは現地に派遣
+            targets = [t for t in targets if t not in agents]
+            if not targets:
+                return _stop(trace, "the target is one of the agents: no event")
         if set(agents) & set(raw_targets + targets):  # 訪問していたキーウで: the place, no agent
             agents = [a for a in agents if a not in raw_targets + targets]
             if trace is not None:

@@ -38,6 +38,10 @@ class ModalityReader:
             return "negated", (), f"refused or called off: {head.text}"
         if head.i != trigger.i and head.lemma_ in self.rules.postponing_verbs:
             return "planned", (), f"put off: {head.text}"
+        after = trigger.doc[trigger.i + 1 : trigger.i + 10].text
+        phrase = next((p for p in self.rules.planned_phrases if p in after), None)
+        if phrase and not any(c in after[: after.find(phrase)] for c in "、。"):
+            return "planned", (), f"{phrase}: a decision, not a deed"
         own = self._marked(sx.clause_tail(trigger), MODALITIES)
         if own:
             return own[0], (), f"{own[1]} in the trigger's clause"

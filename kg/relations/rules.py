@@ -7,7 +7,7 @@ the slot names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from kg.resources import ontology_file, read_yaml
@@ -31,6 +31,7 @@ class Rule:
     target_from: str | None = None
     require_item: bool = False
     voice: str = "active"  # active: the trigger's own subject acts; passive: it undergoes
+    without_object: bool = False  # the trigger may take no を-object (行く, not 行う)
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,26 @@ class RuleSet:
     listing_markers: frozenset[str] = frozenset()  # …を批判するなど: no schedule
     refusal_verbs: frozenset[str] = frozenset()  # 署名を拒む: negated
     associate_nouns: frozenset[str] = frozenset()  # Xの支持者 is not X
+    origin_nouns: frozenset[str] = frozenset()  # ギニア国籍の女性 is not Guinea
+    planned_phrases: tuple[str, ...] = ()  # 派遣することになった
     postponing_verbs: frozenset[str] = frozenset()  # 訪問を延期: planned
+    # Each trigger word (and a "prefix:訪" key) with the rules it triggers, in file order.
+    by_word: dict[str, list[Rule]] = field(default_factory=dict)
 
 
 def _role(spec: dict | None) -> Role | None:
     if not spec:
         return None
     return Role(tuple(spec.get("slots") or ()), tuple(spec.get("kinds") or ()))
+
+
+def _index(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
+    index: dict[str, list[Rule]] = {}
+    for rule in rules:
+        keys = [f"prefix:{rule.trigger_prefix}"] if rule.trigger_prefix else sorted(rule.triggers)
+        for key in keys:
+            index.setdefault(key, []).append(rule)
+    return index
 
 
 @cache
@@ -80,6 +94,7 @@ def load_rules() -> RuleSet:
             target_from=spec.get("target_from"),
             require_item=bool(spec.get("require_item")),
             voice=spec.get("voice", "active"),
+            without_object=bool(spec.get("without_object")),
         )
         for spec in data["rules"]
     )
@@ -105,5 +120,8 @@ def load_rules() -> RuleSet:
         listing_markers=words("listing_markers"),
         refusal_verbs=words("refusal_verbs"),
         associate_nouns=words("associate_nouns"),
+        origin_nouns=words("origin_nouns"),
+        planned_phrases=tuple(data.get("planned_phrases") or ()),
         postponing_verbs=words("postponing_verbs"),
+        by_word=_index(rules),
     )
