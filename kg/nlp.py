@@ -141,7 +141,12 @@ def model_version(model: str = MODEL) -> str:
         except metadata.PackageNotFoundError:
             parts.append(f"{package}-none")
     code = "\n".join(inspect.getsource(part) for part in PARSE_CODE)
-    code += repr((MAX_UNIT_CHARS, UNUSED_PIPES, _SENTENCE_FINAL, _QUOTE_OPEN, _QUOTE_CLOSE))
+    settings = (
+        MAX_UNIT_CHARS,
+        UNUSED_PIPES,
+        *map(sorted, (_SENTENCE_FINAL, _QUOTE_OPEN, _QUOTE_CLOSE)),
+    )
+    code += repr(settings)  # sets sorted: their order changes from process to process
     parts.append("kg.nlp-" + hashlib.sha256(code.encode()).hexdigest()[:12])
     return " ".join(parts)
 

@@ -195,3 +195,27 @@ def test_sigterm_or_ctrl_c_stops_the_workers_and_keeps_the_outputs(runner, tmp_p
     assert _gone_within(workers, 20) == []
     assert [hashlib.sha256((out / name).read_bytes()).digest() for name in names] == before
     assert not [p for p in (out / ".kg-builds").iterdir() if p.name.startswith("staging")]
+
+
+def test_model_version_is_the_same_in_every_process():
+    """The parse cache's key must not depend on the process (set order changes with
+    PYTHONHASHSEED): else no build ever finds the parses of the one before."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from kg.nlp import model_version; from kg.pipeline import extraction_version; "
+        "print(model_version(), extraction_version())"
+    )
+    versions = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(versions) == 1, versions
