@@ -123,14 +123,16 @@ def arbitrate(candidates: list[Found], known: list[Found]) -> list[Found]:
 
 def _list_of_known(span: Span, known: list[Found], covered: set[int]) -> bool:
     """A span made of two or more known names and nothing but joiners between them
-    (ロシア・モスクワ), or of known names one of which only refers (米比|両国): a list,
-    whose members win.  Two names written together with no joiner (スーダン|解放軍) are
-    one name."""
+    (ロシア・モスクワ), or of known names one of which only refers (米比|両国) or is a
+    person (金正恩|朝鮮労働党): a list, whose members win.  A state and an organization
+    written together with no joiner (スーダン|解放軍) are one name."""
     inside = [m for s, m in known if span.start <= s.start and s.end <= span.end]
     rest = [t for t in span if t.i not in covered]
     if len(inside) < 2 or not all(t.is_punct or t.text in ("・", "と", "、") for t in rest):
         return False
-    return bool(rest) or any(m.source in ("pair", "definite", "abbreviation") for m in inside)
+    refers = any(m.source in ("pair", "definite", "abbreviation") for m in inside)
+    person = any(m.kind == "Person" for m in inside)  # 金正恩|朝鮮労働党|総書記
+    return bool(rest) or refers or person
 
 
 def _acronyms(doc: Doc, chosen: list[Found]) -> list[Found]:

@@ -461,12 +461,17 @@ class Arguments:
         for _ in range(4):
             if ids or not self._embedded(node):
                 break
-            if node.dep_ == "acl" and node.head.dep_ in ("obl", "obj") and node.head.i > node.i:
+            relative = node.dep_ == "acl" and node.head.dep_ in ("obl", "obj")
+            if relative and node.head.i > node.i:
                 node = node.head  # 訪問していたウクライナで記者団に語った: the teller visited
             node = node.head
-            ids = self.fill(role, node, before=trigger.i) or self.earlier_clause_subject(
+            # the governing predicate's own arguments, not the noun it modifies in turn
+            subject = Role(tuple(s for s in role.slots if s != "relative_head"), role.kinds)
+            ids = self.fill(subject, node, before=trigger.i) or self.earlier_clause_subject(
                 node, role, 0
             )
+            if relative:
+                break  # one hop from a relative clause: no further up
         if ids:
             return ids
         if self._has_own_subject(trigger):
