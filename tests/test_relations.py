@@ -267,6 +267,34 @@ NEWS_CASES = [
         [("person/谷川", "visited", "Kenya")],
         [("*", "visited", "Japan")],
     ),
+    # storms named after a weather word are no actors
+    ("台風22号(アジア名:ハイエン、Haiyan)は台湾を通過した。", [], [("*", "visited", "*")]),
+    ("ハリケーン・イルマ( Irma )は、フロリダ半島に上陸した。", [], [("*", "visited", "*")]),
+    (
+        "熱帯低気圧はハリケーンとなった「マシュー」(Matthew)はハイチに上陸した。",
+        [],
+        [("*", "visited", "*")],
+    ),
+    # 売却, 贈る, 引き渡す supply only arms, aid and the like
+    ("ケニア政府はウガンダの大使に感謝状を贈った。", [], [("*", "supplied", "*")]),
+    ("ケニアの球団は命名権をウガンダの企業に売却した。", [], [("*", "supplied", "*")]),
+    (
+        "米国はウクライナに戦車を売却した。",
+        [("United_States", "supplied", "Ukraine")],
+        [],
+    ),
+    ("ケニアは練習機3機をウガンダ空軍に引き渡した。", [("Kenya", "supplied", "Uganda")], []),
+    # 現地 is the place in question, never the topic's own state
+    ("ケニアのルト大統領は、現地に救助隊を派遣した。", [], [("*", "supplied", "Kenya")]),
+    (
+        "ケニアは13日、ウガンダで起きた地震を受け、救助隊を現地に派遣した。",
+        [("Kenya", "supplied", "Uganda")],
+        [],
+    ),
+    # the place a visitor lives in is not the place visited
+    ("このブログを訪れた大阪市在住の山本花子さんが相談した。", [], [("*", "visited", "*")]),
+    # an event is no target: its actors are
+    ("英国の外相は、クーデターについて遺憾の意を表明した。", [], [("*", "condemned", "*")]),
     # 批難 is 非難
     (
         "安保理は、イランを批難する議長声明を全会一致で採択した。",
@@ -304,6 +332,8 @@ def test_constructions_of_real_news(extract_text, text, wanted, unwanted):
         ("ケニアは漁業協定に署名できなかった。", "signed", "negated"),
         ("ケニアのルト大統領はウガンダ訪問を終えた。", "visited", "asserted"),
         ("ウガンダはケニアに救助隊を派遣するよう要請した。", "supplied", "requested"),
+        ("ケニア政府は、ルト大統領が来月ウガンダを訪問することを発表した。", "visited", "planned"),
+        ("ケニア政府は、ルト大統領がウガンダを訪問したことを発表した。", "visited", "asserted"),
     ],
 )
 def test_refusals_failures_and_postponements(extract_text, text, relation, modality):

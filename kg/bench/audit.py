@@ -4,8 +4,9 @@ Reads a build's graph (``-g``, default ``out/``) and prints
 
 1. facts per 100 articles, per relation: direct triples (distinct agent, relation,
    target) and the asserted and reported event mentions behind them;
-2. a random sample of asserted event mentions (``--sample``, fixed ``--seed``), each with
-   its evidence sentence, rule and document, to be judged by hand;
+2. a random sample of the mentions that make the graph's facts (asserted or reported:
+   what a direct triple asserts; ``--sample``, fixed ``--seed``), each with its evidence
+   sentence, rule and document, to be judged by hand;
 3. with ``--judged FILE`` (JSON Lines written by ``--write``, one object a mention with
    ``"judgment": "correct"`` or ``"wrong"`` filled in by a person reading the evidence),
    the precision the judgments give, per relation and overall, and which sampled mentions
@@ -88,10 +89,14 @@ def main(argv: Sequence[str]) -> int:
     documents = int(next(iter(store.query(_DOCUMENTS)))["n"].value)
     rows = mentions(store)
     _print_volume(rows, documents)
-    asserted = [r for r in rows if r["modality"] == "asserted"]
-    sample = random.Random(args.seed).sample(asserted, min(args.sample, len(asserted)))
+    facts = [r for r in rows if r["modality"] in ("asserted", "reported")]
+    sample = random.Random(args.seed).sample(facts, min(args.sample, len(facts)))
     if args.write:
-        _write_template(args.write, sample, args.seed)
+        try:
+            _write_template(args.write, sample, args.seed)
+        except OSError as problem:
+            print(f"error: cannot write {args.write}: {problem.strerror}", file=sys.stderr)
+            return 1
         print(f"\nwrote {len(sample)} mentions to judge to {args.write}")
     if args.judged:
         return _print_precision(args.judged, sample)
@@ -130,12 +135,34 @@ def _write_template(path: Path, sample: list[dict], seed: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _print_precision(path: Path, sample: list[dict]) -> int:
+def _read_judged(path: Path) -> dict[str, dict]:
+    """The judgments of a file ``--write`` made, by event IRI; ValueError in one line."""
     judged = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as problem:
+        raise ValueError(f"cannot read {path}: {problem}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
             row = json.loads(line)
-            judged[row["event"]] = row
+        except json.JSONDecodeError as problem:
+            raise ValueError(f"{path}:{number}: not JSON ({problem.msg})") from None
+        if not isinstance(row, dict) or not isinstance(row.get("event"), str):
+            raise ValueError(f"{path}:{number}: not a mention with an event IRI")
+        if row.get("judgment") not in ("correct", "wrong", "", None):
+            raise ValueError(f"{path}:{number}: judgment must be correct or wrong")
+        judged[row["event"]] = row
+    return judged
+
+
+def _print_precision(path: Path, sample: list[dict]) -> int:
+    try:
+        judged = _read_judged(path)
+    except ValueError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     counts: dict[str, Counter] = {}
     missing = 0
     for row in sample:

@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span
 
 from kg.entities.agreements import described_agreements, named_agreements
 from kg.entities.gazetteer_spans import gazetteer_mentions
-from kg.entities.lexicon import HONORIFICS, agreement_heads, ne_label_map
+from kg.entities.lexicon import HONORIFICS, agreement_heads, is_katakana, ne_label_map
 from kg.entities.names import Known, compound_names, ginza_names, quoted_names
 from kg.entities.persons import title_references, titled_persons
 from kg.gazetteer import Gazetteer, normalize
@@ -85,7 +85,7 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     chosen = [
         pair for pair in chosen if pair not in references or not _inside_any(pair[0], described)
     ]
-    chosen = _acronyms(doc, sorted(chosen + described, key=lambda pair: pair[0].start))
+    chosen = _acronyms(doc, _no_storms(sorted(chosen + described, key=lambda p: p[0].start)))
     chosen += titles
     chosen.sort(key=lambda pair: pair[0].start)
     return [_placed(span, m, offset, gazetteer) for span, m in chosen]
@@ -133,6 +133,61 @@ def _list_of_known(span: Span, known: list[Found], covered: set[int]) -> bool:
     refers = any(m.source in ("pair", "definite", "abbreviation") for m in inside)
     person = any(m.kind == "Person" for m in inside)  # 金正恩|朝鮮労働党|総書記
     return bool(rest) or refers or person
+
+
+def _no_storms(chosen: list[Found]) -> list[Found]:
+    """The mentions less the names of storms: a name right after a weather word, with only
+    numbers, brackets, the storm's other name or …となった between (台風21号「ドリアン」
+    (Durian), ハリケーン・ウィルマ, ハリケーンとなった「アーネスト」) is no actor."""
+    from kg.entities.lexicon import name_words
+
+    weather = name_words().weather
+    kept, storms = [], set()
+    for span, mention in chosen:
+        if RANKS.get(mention.source) != 0 and (
+            mention.text.startswith(weather) or _after_weather(span, weather, storms)
+        ):
+            storms.update(range(span.start, span.end))
+            continue
+        kept.append((span, mention))
+    return kept
+
+
+_STORM_GLUE = frozenset("「」『』()（）・、 号第") | {"と", "なっ", "た", "に"}
+
+
+def _after_weather(span: Span, weather: tuple[str, ...], storms: set[int]) -> bool:
+    start = _bracket_opening(span) or span.start  # 台風21号(アジア名:ドリアン、Durian)
+    quoted = False  # inside 「…」 read backwards: the storm's name in Japanese
+    for i in range(start - 1, max(-1, start - 10), -1):
+        token = span.doc[i]
+        if token.text.startswith(weather):
+            return True
+        if token.text in ("」", "』"):
+            quoted = True
+        elif token.text in ("「", "『"):
+            quoted = False
+        glue = (
+            token.text in _STORM_GLUE
+            or token.like_num
+            or i in storms
+            or token.is_space
+            or is_katakana(token.text)  # ハリケーン・イルマ(Irma): the name in katakana
+        )
+        if not (glue or quoted):
+            return False
+    return False
+
+
+def _bracket_opening(span: Span) -> int | None:
+    """The index of the round bracket the span stands in, if it opened a few tokens before."""
+    for i in range(span.start - 1, max(-1, span.start - 8), -1):
+        text = span.doc[i].text
+        if text in ("(", "（"):
+            return i
+        if text in (")", "）", "。"):
+            return None
+    return None
 
 
 def _acronyms(doc: Doc, chosen: list[Found]) -> list[Found]:

@@ -291,7 +291,7 @@ def _person_name(span: Span, gaz: Gazetteer, known: Known, labelled: bool) -> Sp
     while end > start and (
         doc[end - 1].text in HONORIFICS
         or doc[end - 1].text in NAME_JOINERS
-        or known.kinds.get(end - 1) == "State"  # ケルソ・アモリム|ブラジル外相
+        or known.kinds.get(end - 1) in ("State", "Organization")  # アモリム|ブラジル外相
     ):
         end -= 1
     end = _before_title(doc, start, end, gaz)

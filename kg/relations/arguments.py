@@ -23,6 +23,7 @@ from kg.relations.rules import Role, Rule, RuleSet
 from kg.relations.trace import RuleTrace
 
 ACTORS = ("Person", "State", "Organization")
+SITE_WORDS = frozenset({"現地"})  # a definite for the place in question
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Arguments:
     acting: dict[str, str] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)
     trace: RuleTrace | None = None  # the rule being traced, if any
+    sites: set[int] = field(default_factory=set)  # tokens of 現地 (the site in question)
 
     @classmethod
     def of(
@@ -66,6 +68,8 @@ class Arguments:
             for token in span:
                 reader.token_ids[token.i] = ids
                 reader.token_kind[token.i] = mention.kind
+                if mention.source == "definite" and mention.text in SITE_WORDS:
+                    reader.sites.add(token.i)
             state = reader._related_state(mention)
             if state and len(ids) == 1:
                 reader.states.setdefault(ids[0], state)
@@ -202,9 +206,12 @@ class Arguments:
             if following is not None:
                 yield following
         elif slot == "relative_place":  # 訪問していたキーウで: the noun the clause modifies
-            # (not a の-modifier in front of it: 訪れた|同国の|首相 modifies 首相)
-            if pred.dep_ == "acl" and pred.head.i > pred.i and sx.case(pred.head) != "の":
-                yield pred.head
+            # (not a の-modifier in front of it: 訪れた|同国の|首相 modifies 首相), and only a
+            # noun that is itself a name (サイトを訪れた|東京在住の|男性: not 東京)
+            head = pred.head
+            if pred.dep_ == "acl" and head.i > pred.i and sx.case(head) != "の":
+                if head.i in self.token_ids:
+                    yield head
         elif slot == "quote_subject":
             for clause in sx.quoted_clauses([*trigger.children, *pred.children, *carried]):
                 stray = sx.stray_arguments(clause, ("が",))
@@ -396,11 +403,30 @@ class Arguments:
 
     def _ids_at(self, token: Token, kinds: tuple[str, ...]) -> list[str]:
         out = []
+        if token.i in self.sites and self._home_of_topic(token) in self.token_ids[token.i]:
+            return []  # 日本政府は…現地に派遣: the site is not the sender's own state
         for entity_id in self.token_ids.get(token.i, ()):
             entity_id = self._metonym(entity_id, kinds)
             if not kinds or self.kind(entity_id) in kinds:
                 out.append(entity_id)
         return out
+
+    def _home_of_topic(self, token: Token) -> str | None:
+        """The state of the sentence's topic (its first は-phrase outside quotation marks)."""
+        for candidate in token.sent:
+            if candidate.i >= token.i:
+                break
+            if sx.case(candidate) == "は" and not sx.in_brackets(candidate):
+                for entity_id in self.phrase_entities(
+                    candidate, ("Person", "State", "Organization")
+                ):
+                    home = (
+                        entity_id if self.kind(entity_id) == "State" else self.home_state(entity_id)
+                    )
+                    if home:
+                        return home
+                return None
+        return None
 
     def _clause_entities(self, nominalizer: Token, kinds: tuple[str, ...]) -> list[str]:
         """条約を締結したことに懸念: the clause's object, else its subject."""

@@ -134,13 +134,14 @@ class ModalityReader:
 
         News writes what will happen in the non-past (訪問する); done acts take た and
         ongoing ones ている.  A relative clause in the non-past (糾弾する声明) is no
-        schedule, and a chain of clauses (訪問し、会談する) is one only with a future cue
-        in the sentence (a day after publication, 来月 …): summaries also narrate the past
-        in the non-past.
+        schedule (a clause a nominalizer makes a noun, 訪問することを発表, is), and a chain
+        of clauses (訪問し、会談する) is one only with a future cue in the sentence (a day
+        after publication, 来月 …): summaries also narrate the past in the non-past.
         """
         tense = sx.tense(trigger)
-        if tense == "non-past":
-            return trigger.dep_ != "acl" and not self._listing(trigger)
+        if tense == "non-past":  # …滞在することを発表した: a clause made a noun is no relative
+            nominalised = trigger.dep_ == "acl" and trigger.head.lemma_ in self.rules.nominalizers
+            return (trigger.dep_ != "acl" or nominalised) and not self._listing(trigger)
         node = trigger
         for _ in range(6):
             if tense != "conjunctive" or node.dep_ not in ("advcl", "conj"):
