@@ -59,6 +59,23 @@ def test_every_package_kg_imports_is_declared():
     assert not missing, f"imported but not in [project] dependencies: {missing}"
 
 
+def test_every_subpackage_of_kg_ships():
+    """A package left out of [tool.setuptools] packages imports in an editable install and
+    is missing from a wheel (`pip install .`): every folder of kg/ with Python in it is
+    listed."""
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    folders = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in (ROOT / "kg").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert folders - listed == set()
+
+
 def test_the_html_readers_cleaner_is_declared_by_its_own_name():
     """jusText (under trafilatura) asks for lxml[html_clean]; the pip inside a new venv
     does not match that extra to lxml's html-clean and installs nothing, so kg names the
