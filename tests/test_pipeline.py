@@ -412,11 +412,20 @@ def test_build_error_lists_every_problem(tmp_path):
 def test_the_build_benchmark_runs_tiny(capsys):
     from kg.bench.build import main
 
-    assert main(["--articles", "2", "--paragraphs", "1", "--jobs", "1", "--warm-runs", "1"]) == 0
+    args = ["--articles", "2", "--paragraphs", "1", "--jobs", "1", "--warm-runs", "1"]
+    assert main([*args, "--seeds", str(SEEDS)]) == 0
     report = capsys.readouterr().out
     assert "| kg build cold -j 1 " in report and "chars/s" in report
     assert "1 parsed" in report.split("one article changed")[1].splitlines()[0]
     assert "cold -j 1 / bare 1" in report and "peak memory" in report
+
+
+def test_the_build_benchmark_needs_articles_to_draw_from(tmp_path, capsys):
+    from kg.bench.build import main
+
+    assert main(["--articles", "2", "--seeds", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no sentences") and err.count("\n") == 1
 
 
 def test_the_bare_parse_benchmark_parses_what_build_would(tmp_path, capsys, nlp):

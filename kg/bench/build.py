@@ -26,6 +26,7 @@ Example::
 
     python -m kg.bench build                     # 500 articles, N = all cores
     python -m kg.bench build --articles 1000 --jobs 4 --keep /tmp/corpus
+    python -m kg.bench build --seeds ~/kg/seeds   # run from outside the repository
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from kg.load import load
 from kg.nlp import BATCH_SIZE, load_nlp, units
 from kg.pipeline import prepare
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path("seeds")  # as kg build: the sample articles of the repository it runs in
 FILES_PER_FOLDER = 100
 TARGETS = {
     "cold -j 1 / bare 1": 0.9,  # at least
@@ -74,6 +75,11 @@ class Run:
 def main(argv: Sequence[str]) -> int:
     """Run the benchmark and print its table; 1 if a build failed."""
     args = _arguments(argv)
+    if not seed_paragraphs(args.seeds):
+        print(
+            f"error: no sentences to draw from in {args.seeds}/*.txt (see --seeds)", file=sys.stderr
+        )
+        return 2
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
         return _benchmark(args, folder)
@@ -99,14 +105,20 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
         "--warm-runs", type=int, default=3, help="warm rebuilds of each kind (median kept)"
     )
     parser.add_argument("--keep", metavar="DIR", help="generate into DIR and keep it")
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        default=SEEDS,
+        help="folder of .txt articles the corpus is drawn from (default: seeds/)",
+    )
     return parser.parse_args(list(argv))
 
 
 def _benchmark(args: argparse.Namespace, folder: Path) -> int:
     jobs = max(1, args.jobs)
     corpus, small = folder / "corpus", folder / "corpus-half"
-    generate(corpus, args.articles, args.paragraphs)
-    generate(small, max(1, args.articles // 2), args.paragraphs)
+    generate(corpus, args.articles, args.paragraphs, args.seeds)
+    generate(small, max(1, args.articles // 2), args.paragraphs, args.seeds)
     texts = parse_texts(corpus)
     chars = sum(map(len, texts))
     print(f"corpus: {args.articles} articles, {len(texts)} parse units, {chars:,} characters")
@@ -134,7 +146,10 @@ def _benchmark(args: argparse.Namespace, folder: Path) -> int:
         (f"kg build warm, nothing changed (median of {args.warm_runs})", warm, warm.summary)
     )
     changed = _median(
-        [_rebuild_one_changed(corpus, out, cache, jobs, k) for k in range(args.warm_runs)]
+        [
+            _rebuild_one_changed(corpus, out, cache, jobs, k, args.seeds)
+            for k in range(args.warm_runs)
+        ]
     )
     rows.append(
         (
@@ -153,18 +168,18 @@ def _benchmark(args: argparse.Namespace, folder: Path) -> int:
 # --- The corpus. ---
 
 
-def seed_paragraphs() -> list[str]:
+def seed_paragraphs(seeds: Path = SEEDS) -> list[str]:
     """The seeds' cleaned paragraphs that are sentences (the pool articles are drawn from)."""
     pool = []
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in sorted(seeds.glob("*.txt")):
         article = clean(path.read_text(encoding="utf-8"), doc_id=path.stem, source=path.name)
         pool.extend(line for line in article.text.split("\n") if line.endswith("。"))
     return pool
 
 
-def generate(folder: Path, articles: int, paragraphs: int) -> None:
+def generate(folder: Path, articles: int, paragraphs: int, seeds: Path = SEEDS) -> None:
     """``articles`` files of ``paragraphs`` seed paragraphs each, deterministic by index."""
-    pool = seed_paragraphs()
+    pool = seed_paragraphs(seeds)
     for index in range(articles):
         draw = random.Random(index).sample(pool, min(paragraphs, len(pool)))
         path = folder / f"{index // FILES_PER_FOLDER:03d}" / f"article-{index:05d}.txt"
@@ -173,12 +188,12 @@ def generate(folder: Path, articles: int, paragraphs: int) -> None:
         path.write_text(date + "\n\n" + "\n".join(draw) + "\n", encoding="utf-8")
 
 
-def change_one_article(folder: Path, which: int = 0) -> None:
+def change_one_article(folder: Path, which: int = 0, seeds: Path = SEEDS) -> None:
     """Rewrite an article near the middle: its last paragraph is replaced by another."""
     files = sorted(folder.rglob("*.txt"))
     path = files[(len(files) // 2 + which) % len(files)]
     lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    pool = [p for p in seed_paragraphs() if p not in lines]
+    pool = [p for p in seed_paragraphs(seeds) if p not in lines]
     lines[-1] = random.Random(f"changed {which}").choice(pool)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -228,8 +243,10 @@ def build(corpus: Path, out: Path, cache: Path, jobs: int) -> Run:
     return Run(seconds, cpu_seconds, usage.ru_maxrss / 1024, *peaks, summary=summary)
 
 
-def _rebuild_one_changed(corpus: Path, out: Path, cache: Path, jobs: int, which: int) -> Run:
-    change_one_article(corpus, which)
+def _rebuild_one_changed(
+    corpus: Path, out: Path, cache: Path, jobs: int, which: int, seeds: Path
+) -> Run:
+    change_one_article(corpus, which, seeds)
     return build(corpus, out, cache, jobs)
 
 
