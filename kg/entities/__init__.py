@@ -35,7 +35,13 @@ from spacy.tokens import Doc, Span
 
 from kg.entities.agreements import described_agreements, named_agreements
 from kg.entities.gazetteer_spans import gazetteer_mentions
-from kg.entities.lexicon import HONORIFICS, agreement_heads, is_katakana, ne_label_map
+from kg.entities.lexicon import (
+    HONORIFICS,
+    agreement_heads,
+    is_katakana,
+    name_words,
+    ne_label_map,
+)
 from kg.entities.names import Known, compound_names, ginza_names, quoted_names
 from kg.entities.persons import title_references, titled_persons
 from kg.gazetteer import Gazetteer, normalize
@@ -139,8 +145,6 @@ def _no_storms(chosen: list[Found]) -> list[Found]:
     """The mentions less the names of storms: a name right after a weather word, with only
     numbers, brackets, the storm's other name or …となった between (台風21号「ドリアン」
     (Durian), ハリケーン・ウィルマ, ハリケーンとなった「アーネスト」) is no actor."""
-    from kg.entities.lexicon import name_words
-
     weather = name_words().weather
     kept, storms = [], set()
     for span, mention in chosen:
@@ -157,7 +161,8 @@ _STORM_GLUE = frozenset("「」『』()（）・、 号第") | {"と", "なっ",
 
 
 def _after_weather(span: Span, weather: tuple[str, ...], storms: set[int]) -> bool:
-    start = _bracket_opening(span) or span.start  # 台風21号(アジア名:ドリアン、Durian)
+    opening = _bracket_opening(span)  # 台風21号(アジア名:ドリアン、Durian)
+    start = span.start if opening is None else opening
     quoted = False  # inside 「…」 read backwards: the storm's name in Japanese
     for i in range(start - 1, max(-1, start - 10), -1):
         token = span.doc[i]
