@@ -25,6 +25,19 @@ _DOTS = re.compile(r"[=＝･・·]")
 _SPACE = re.compile(r"\s+")
 
 
+_GLOSS = re.compile(r"^(.+?)[(（][^()（）]+[)）]$")
+
+
+def without_gloss(word: str) -> str:
+    """A word without the reading or gloss in brackets that Sudachi keeps in it.
+
+    >>> without_gloss("国王(スルタン)"), without_gloss("国王")
+    ('国王', '国王')
+    """
+    match = _GLOSS.match(word)
+    return match.group(1) if match else word
+
+
 def normalize(surface: str) -> str:
     """The key under which a surface form is looked up.
 
@@ -101,6 +114,16 @@ class Gazetteer:
             if text[:size] in self.title_set:
                 return text[:size]
         return None
+
+    def is_title(self, text: str) -> bool:
+        """Whether ``text`` is a title, alone or with its gloss in brackets after it.
+
+        >>> g = load_gazetteer()
+        >>> g.is_title("外相"), g.is_title("国王(スルタン)"), g.is_title("外相会談")
+        (True, True, False)
+        """
+        text = without_gloss(text)
+        return self.title_at(text) == text
 
     def acting_state(self, entity_id: str) -> str:
         """The state a government organ acts for (韓国外交部 → South Korea), else the id."""

@@ -201,12 +201,41 @@ def test_generic_nouns_are_no_names(nlp, gazetteer, text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "イラン政府は、デンマークでの国旗焼却を強く非難した。",
+        "エジプト外務省は、オランダでの聖典焼却を批判した。",
+    ],
+)
+def test_an_act_named_after_its_object_is_no_organization(extract_text, text):
+    result = extract_text(text)
+    assert not any("焼却" in e.label_ja for e in result.entities.entities.values()), [
+        e.label_ja for e in result.entities.entities.values()
+    ]
+    assert not any("焼却" in e.target for e in result.events)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("国連開発計画はスーダンへの支援を発表した。", "国連開発計画"),  # a body named by its work
+        ("株式会社ナガノ運輸は新工場を建設した。", "株式会社ナガノ運輸"),
+    ],
+)
+def test_bodies_named_by_a_verbal_noun_stay_organizations(nlp, gazetteer, text, name):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert name in mentions and mentions[name].kind == "Organization", mentions
+
+
+@pytest.mark.parametrize(
     ("text", "name", "title", "state"),
     [
         ("ツバルのナタノ首相が演説した。", "ナタノ", "首相", "Tuvalu"),
         ("キリバスのマーマウ大統領と会談した。", "マーマウ", "大統領", "Kiribati"),
         ("パラオのウィップス大統領が来日した。", "ウィップス", "大統領", "Palau"),
         ("ケニアのルト大統領が到着した。", "ルト", "大統領", "Kenya"),
+        # a title with its gloss in brackets, which Sudachi keeps as one word
+        ("オマーンのハイサム国王(スルタン)が到着した。", "ハイサム", "国王", "Oman"),
     ],
 )
 def test_persons_named_by_their_title_keep_their_state(nlp, gazetteer, text, name, title, state):

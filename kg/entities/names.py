@@ -93,6 +93,23 @@ def compound_names(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
     return found
 
 
+def _person_before_title(
+    doc: Doc, start: int, head: int, end: int, gaz: Gazetteer, known: Known
+) -> bool:
+    """Whether a compound's head word begins a title (党|書記長) and the words before it
+    are a person's name, not a known state or body (ロシア|外務省報道官 stays a body)."""
+    text = normalize("".join(t.text for t in doc[head : head + 4]))
+    title = gaz.title_at(text)
+    if title is None or len(title) <= len(normalize(doc[head:end].text)):
+        return False
+    name = doc[start:head]
+    kinds = [known.kinds.get(t.i) for t in name]
+    return not any(kind not in (None, "Person") for kind in kinds) and any(
+        kind == "Person" or is_person_name(t) or is_katakana(t.text)
+        for kind, t in zip(kinds, name, strict=True)
+    )
+
+
 def _proper_organization(token: Token, known: Known) -> tuple[Span, Mention] | None:
     """One proper noun with an organization's ending (北海道新聞, 社民党, 阪急電鉄)."""
     if not is_proper(token) or is_person_name(token) or known.named(token):
@@ -206,6 +223,8 @@ def _classified(
     head = _head_start(span.doc, span.end, words.organizations | words.places)
     kind = None
     if head is not None and head > span.start:
+        if _person_before_title(span.doc, span.start, head, span.end, gaz, known):
+            return None  # 金英哲|党副委員長: the head word begins a person's title
         kind = words.head_kind(span.doc[head : span.end].text)
         if span.doc[head : span.end].text == words.province:
             kind = "Place" if _place_word(span.doc[head - 1]) else "Organization"
@@ -218,6 +237,16 @@ def _classified(
         head = span.start if kind else None
     if kind is None:
         kind = label_kind
+        if (
+            kind == "Organization"
+            and from_ginza
+            and len(span) > 1
+            and "サ変" in span[-1].tag_
+            and span[-1].text not in words.body_verbal_nouns
+            and not is_katakana(span[-1].text)
+            and not span.text.startswith(("株式会社", "有限会社"))
+        ):
+            return None  # コーラン焼却: an act named after its object, no body
     if kind is None or kind == "Agreement" and not span.text.endswith(agreement_heads()):
         return None
     if span.text.startswith(words.weather) or span.text in words.not_names:

@@ -16,7 +16,7 @@ from kg.entities.lexicon import (
     name_words,
 )
 from kg.entities.names import Known, _suffix_kind, split_state_suffix
-from kg.gazetteer import Gazetteer, normalize
+from kg.gazetteer import Gazetteer, normalize, without_gloss
 from kg.model import Mention
 
 MAX_NAME_TOKENS = 6
@@ -29,14 +29,18 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
         title = title_at(doc, i, gaz)
         if title is None:
             continue
-        start = i
-        while start > max(0, i - MAX_NAME_TOKENS) and _name_part(doc[start - 1], known):
+        end = _before_reading(doc, i)  # ソンサイ（ソンサイ・シーパンドン）党副書記長
+        start = end
+        read = end < i  # a reading in brackets spells out the whole name: its kanji all count
+        while start > max(0, end - MAX_NAME_TOKENS) and (
+            _name_part(doc[start - 1], known) or read and _read_kanji(doc[start - 1], known)
+        ):
             start -= 1
-        while start < i and doc[start].text in NAME_JOINERS:
+        while start < end and doc[start].text in NAME_JOINERS:
             start += 1
-        if start == i or doc[i - 1].text in NAME_JOINERS:
+        if start == end or doc[end - 1].text in NAME_JOINERS:
             continue
-        name = doc[start:i]
+        name = doc[start:end]
         if not any(is_person_name(t) or is_latin(t.text) or _katakana_name(t) for t in name):
             continue
         if len(name) == 1 and is_latin(name.text) and name.text.isupper():
@@ -56,6 +60,23 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
     return found
 
 
+def _before_reading(doc: Doc, i: int) -> int:
+    """Where a name ends that a reading in brackets separates from its title at ``i``
+    (丁薛祥（てい・せつしょう）副首相); ``i`` when there is none."""
+    if i < 3 or doc[i - 1].text not in (")", "）"):
+        return i
+    for j in range(i - 2, max(0, i - 10), -1):
+        if doc[j].text in ("(", "（"):
+            reading = doc[j + 1 : i - 1]
+            if reading and all(
+                is_katakana(t.text) or t.text in NAME_JOINERS or "人名" in t.tag_ or t.is_alpha
+                for t in reading
+            ):
+                return j
+            return i
+    return i
+
+
 def title_at(doc: Doc, i: int, gaz: Gazetteer) -> str | None:
     """The longest title starting at token ``i`` and ending at a token boundary."""
     if not doc[i].text or normalize(doc[i].text[0]) not in gaz.title_starts:
@@ -63,6 +84,9 @@ def title_at(doc: Doc, i: int, gaz: Gazetteer) -> str | None:
     text = ""
     ends = set()
     for token in doc[i : i + 6]:
+        bare = without_gloss(token.text)
+        if bare != token.text:  # 国王(スルタン) is one token: the title ends before its gloss
+            ends.add(len(normalize(text + bare)))
         text += token.text
         ends.add(len(normalize(text)))
     title = gaz.title_at(normalize(text))
@@ -80,6 +104,20 @@ def _name_part(token: Token, known: Known) -> bool:
     if is_katakana(token.text) or is_latin(token.text):
         return not _common_word(token.text)
     return is_proper(token) and "地名" not in token.tag_ and _suffix_kind(token.text) is None
+
+
+def _read_kanji(token: Token, known: Known) -> bool:
+    """A kanji noun that a reading in brackets after it shows to be part of a name (丁|薛祥)."""
+    return (
+        token.pos_ in ("NOUN", "PROPN")
+        and not known.named(token)
+        and not _has_case(token)
+        and all("\u4e00" <= ch <= "\u9fff" for ch in token.text)
+    )
+
+
+def _has_case(token: Token) -> bool:
+    return any(c.dep_ == "case" for c in token.children)
 
 
 def _katakana_name(token: Token) -> bool:

@@ -354,6 +354,11 @@ class Arguments:
             if ids:
                 ids = self._prefer_people(list(dict.fromkeys(ids + listed)))
                 return ids + self._people_coordinated_over(genitives, ids)
+        if not listed:
+            for holder in genitives:
+                if holder.i not in self.token_ids and self.gazetteer.is_title(holder.text):
+                    # パキスタンの外相の発言: an unnamed office holder acts for the state named
+                    listed += self.phrase_entities(holder, kinds)
         return self._prefer_people(list(dict.fromkeys(listed)))
 
     def _people_coordinated_over(self, genitives: list[Token], ids: list[str]) -> list[str]:
@@ -381,16 +386,24 @@ class Arguments:
         return found
 
     def _title_owner(self, title: Token) -> Token | None:
-        """The last token of the person's name that a title token follows, if any."""
+        """The last token of the person's name that a title token follows, if any: the
+        words between are the title's (副|書記長) or its body's (金英哲|党|副委員長)."""
+        doc = title.doc
         start = title.i
         while (
             start > 0
-            and title.doc[start - 1].dep_ == "compound"
-            and (title.doc[start - 1].head.i == title.i)
+            and title.i - start < 4
+            and doc[start - 1].head.i == title.i
+            and doc[start - 1].dep_ in ("compound", "nmod")
+            and doc[start - 1].pos_ == "NOUN"
+            and not sx.case(doc[start - 1])
+            and self.token_kind.get(start - 1) in (None, "Organization")
         ):
             start -= 1
-        text = "".join(t.text for t in title.doc[start : title.i + 1])
-        if self.gazetteer.title_at(text) != text:
+        if not any(
+            self.gazetteer.is_title("".join(t.text for t in doc[s : title.i + 1]))
+            for s in range(start, title.i + 1)
+        ):
             return None
         i = start - 1
         if i >= 0 and title.doc[i].text in (")", "）"):

@@ -133,10 +133,15 @@ def object_before_quote(pred: Token) -> list[Token]:
     return found
 
 
+_TRAILING = ("dep", "flat", "compound", "fixed")
+
+
 def comma_after(token: Token) -> bool:
     """Whether the phrase headed by ``token`` is followed by a comma (X が、)."""
     doc = token.doc
     end = max([token.i, *(c.i for c in token.children if c.dep_ == "case")]) + 1
+    while end < len(doc) and doc[end].head.i == token.i and doc[end].dep_ in _TRAILING:
+        end += 1  # ハイサム|国王(スルタン)、: a title the parser hangs on the name
     if end < len(doc) and doc[end].text in ("(", "（"):  # 国王(スルタン)、: past a gloss
         close = next((j for j in range(end, min(end + 12, len(doc))) if doc[j].text in ")）"), None)
         end = close + 1 if close is not None else end
