@@ -337,6 +337,40 @@ NEWS_CASES = [
         [("United_States", "condemned", "China")],
         [("person/スポークスマン", "*", "*")],
     ),
+    # 訪問先の X / 滞在先の X: the clause's subject was in X
+    (
+        "インドネシアのジョコ大統領は5日、訪問先のキャンベラでアルバニージー首相と会談した。",
+        [("*", "visited", "Australia")],
+        [],
+    ),
+    (
+        "ルラ大統領は、滞在先の北京で記者団に語った。",
+        [("Luiz_Inacio_Lula_da_Silva", "visited", "China")],
+        [],
+    ),
+    ("政府は首相の訪問先の選定を進めている。", [], [("*", "visited", "*")]),
+    # a common noun in apposition before a known name (隣国ラオス, 首都キーウ) is that name
+    ("タイのセター首相は隣国ラオスを訪問した。", [("*", "visited", "Laos")], []),
+    # relief sent to a site in a state (…南部の被災地) is received by that state
+    (
+        "韓国政府は、モロッコ中部の被災地に救助隊を派遣した。",
+        [("South_Korea", "supplied", "Morocco")],
+        [],
+    ),
+    # …but a body there (…の博物館に寄贈) is no state, and moving an office supplies nothing
+    ("ゴッホの絵画がオランダの美術館に寄贈された。", [], [("*", "supplied", "Netherlands")]),
+    ("同社は本部をワルシャワに移転した。", [], [("*", "supplied", "*")]),
+    # an act's object owned by its actor (日本の処理水の放出 → Japan); 検定結果 is a result
+    (
+        "中国外務省は、日本の原発処理水の海洋放出に抗議した。",
+        [("China", "condemned", "Japan")],
+        [],
+    ),
+    (
+        "韓国政府は、日本の教科書検定結果に抗議した。",
+        [("South_Korea", "condemned", "Japan")],
+        [],
+    ),
     # an act named after its object (国旗焼却) is no actor to condemn
     ("トルコ政府は、スウェーデンでの国旗焼却を強く非難した。", [], [("*", "condemned", "*")]),
     # a headline's clauses are sentences: the second's subject does not sign

@@ -47,6 +47,7 @@ class NameWords:
     not_endings: frozenset[str]
     weather: tuple[str, ...]
     body_verbal_nouns: frozenset[str]
+    appositive: frozenset[str]
     quoted_classes: tuple[tuple[str, str], ...]  # (class noun, class), longest noun first
     agreements: frozenset[str]
     agreements_when_signed: frozenset[str]
@@ -87,6 +88,7 @@ def name_words() -> NameWords:
         not_endings=frozenset(data.get("not_name_endings") or ()),
         weather=tuple(data.get("weather_words") or ()),
         body_verbal_nouns=frozenset(data.get("body_verbal_nouns") or ()),
+        appositive=frozenset(data.get("appositive_nouns") or ()),
         quoted_classes=tuple(
             sorted(
                 (

@@ -57,12 +57,24 @@ def ginza_names(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, Ment
         label_kind = labels.get(ent.label_)
         for piece in _members(ent, known):
             span = _trimmed(piece)
-            if span is None:
+            if span is None or _apposition_to_known(span, known):
                 continue
             mention = _classified(span, label_kind, gaz, known, from_ginza=True)
             if mention is not None:
                 found.append(mention)
     return found
+
+
+def _apposition_to_known(span: Span, known: Known) -> bool:
+    """隣国ラオス, 首都キーウ: a common noun set before a name the gazetteer knows; the
+    gazetteer's mention of the name stands, the span is no name of its own."""
+    words = name_words().appositive
+    for cut in range(span.start + 1, min(span.end, span.start + 3)):
+        if span.doc[span.start : cut].text in words:
+            rest = span.doc[cut : span.end]
+            ids = {known.ids.get(t.i) for t in rest}
+            return len(ids) == 1 and None not in ids
+    return False
 
 
 def compound_names(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, Mention]]:

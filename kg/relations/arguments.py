@@ -115,10 +115,14 @@ class Arguments:
                 if before is not None and head.left_edge.i >= before:
                     self._note(trace, role_name, slot, head, "written after the trigger")
                     continue
-                if head.lemma_ in self.rules.adverbial_nouns:
+                if head.lemma_ in self.rules.adverbial_nouns and not any(
+                    c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN") for c in head.children
+                ):  # 検定|結果に抗議 is a result; 協議した結果、 is a clause
                     self._note(trace, role_name, slot, head, "adverbial noun, no argument")
                     continue
                 ids = self.phrase_entities(head, role.kinds)
+                if not ids and role.places_as_states:
+                    ids = self._states_of_places(head, role.kinds)
                 if not ids and clauses and head.lemma_ in self.rules.nominalizers:
                     ids = self._clause_entities(head, role.kinds)
                 if ids:
@@ -128,6 +132,15 @@ class Arguments:
             if not seen and trace is not None:
                 trace.slot(role_name, slot, "", "no phrase in this slot")
         return []
+
+    def _states_of_places(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
+        """The states of the places a phrase names: the place itself (マリ北部に) or a site
+        in it (トルコ南部の被災地に → Turkey), not a body there (…の野球殿堂に)."""
+        if head.i not in self.token_ids and head.lemma_ not in self.rules.site_nouns:
+            return []
+        places = self.phrase_entities(head, ("Place",))
+        states = [self.home_state(p) for p in places if self.kind(p) == "Place"]
+        return [s for s in dict.fromkeys(states) if s and self.kind(s) in kinds]
 
     def _why_empty(self, head: Token, kinds: tuple[str, ...]) -> tuple[str, str]:
         """Why a phrase fills no role: it names no entity, or one of a class not allowed."""
@@ -205,6 +218,9 @@ class Arguments:
             following = self._relative_head_after(trigger)
             if following is not None:
                 yield following
+        elif slot == "apposed":  # 訪問先の|パリで: the noun the trigger names with の
+            if trigger.dep_ == "nmod" and sx.case(trigger) == "の" and trigger.head.i > trigger.i:
+                yield trigger.head
         elif slot == "relative_place":  # 訪問していたキーウで: the noun the clause modifies
             # (not a の-modifier in front of it: 訪れた|同国の|首相 modifies 首相), and only a
             # noun that is itself a name (サイトを訪れた|東京在住の|男性: not 東京)
@@ -354,6 +370,15 @@ class Arguments:
             if ids:
                 ids = self._prefer_people(list(dict.fromkeys(ids + listed)))
                 return ids + self._people_coordinated_over(genitives, ids)
+        if not listed and "サ変" in head.tag_ and head.i not in self.token_ids:
+            for thing in genitives:  # 日本の|処理水の|放出: the act's actor owns its object
+                if thing.i not in self.token_ids and thing.pos_ == "NOUN":
+                    listed += [
+                        i
+                        for c in thing.children
+                        if c.dep_ == "nmod" and sx.case(c) == "の"
+                        for i in self._ids_in(c, kinds)
+                    ]
         if not listed:
             for holder in genitives:
                 if holder.i not in self.token_ids and self.gazetteer.is_title(holder.text):
@@ -494,6 +519,14 @@ class Arguments:
         if governor is not None and sx.lemma(governor) not in self.rules.self_report_verbs:
             return []
         node = self.predicate_head(trigger)
+        if self._apposed(trigger):  # 訪問先の|パリで|語った: who spoke was there
+            clause = trigger.head.head
+            subject = Role(tuple(s for s in role.slots if s != "relative_head"), role.kinds)
+            return (
+                self.fill(subject, clause)
+                or self.earlier_clause_subject(clause, role, 0)
+                or self._sentence_topic(trigger, role)
+            )
         if sx.is_nominal(trigger) and node.i == trigger.i and trigger.dep_ not in ("ROOT", "conj"):
             return []  # プーチン氏の訪問を批判: the critic did not visit
         ids = self.earlier_clause_subject(node, role, depth=0)
@@ -518,6 +551,17 @@ class Arguments:
         return self._sentence_topic(trigger, role) or [
             t for t in ctx.topic if self.kind(t) in role.kinds
         ]
+
+    def _apposed(self, trigger: Token) -> bool:
+        """A trigger noun naming, with の, the place its clause's subject is at (訪問先の)."""
+        rules = self.rules.by_word.get(trigger.lemma_, []) + self.rules.by_word.get(
+            trigger.text, []
+        )
+        return (
+            trigger.dep_ == "nmod"
+            and sx.case(trigger) == "の"
+            and any(r.target is not None and "apposed" in r.target.slots for r in rules)
+        )
 
     def has_subject_phrase(self, trigger: Token) -> bool:
         """Whether the trigger's own clause states a subject (a が-phrase on it), named or

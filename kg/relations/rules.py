@@ -17,6 +17,7 @@ from kg.resources import ontology_file, read_yaml
 class Role:
     slots: tuple[str, ...]
     kinds: tuple[str, ...] = ()
+    places_as_states: bool = False  # トルコ南部の被災地に派遣: a place stands for its state
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class RuleSet:
     origin_nouns: frozenset[str] = frozenset()  # ギニア国籍の女性 is not Guinea
     planned_phrases: tuple[str, ...] = ()  # 派遣することになった
     postponing_verbs: frozenset[str] = frozenset()  # 訪問を延期: planned
+    site_nouns: frozenset[str] = frozenset()  # 被災地, 前線: a site in the place before it
     # Each trigger word (and a "prefix:訪" key) with the rules it triggers, in file order.
     by_word: dict[str, list[Rule]] = field(default_factory=dict)
 
@@ -66,7 +68,14 @@ class RuleSet:
 def _role(spec: dict | None) -> Role | None:
     if not spec:
         return None
-    return Role(tuple(spec.get("slots") or ()), tuple(spec.get("kinds") or ()))
+    places = spec.get("places")
+    if places not in (None, "state"):
+        raise ValueError(f"rules.yaml: places: {places!r} (only 'state' is known)")
+    return Role(
+        tuple(spec.get("slots") or ()),
+        tuple(spec.get("kinds") or ()),
+        places_as_states=places == "state",
+    )
 
 
 def _index(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
@@ -123,5 +132,6 @@ def load_rules() -> RuleSet:
         origin_nouns=words("origin_nouns"),
         planned_phrases=tuple(data.get("planned_phrases") or ()),
         postponing_verbs=words("postponing_verbs"),
+        site_nouns=words("site_nouns"),
         by_word=_index(rules),
     )
