@@ -371,6 +371,15 @@ NEWS_CASES = [
         [("South_Korea", "condemned", "Japan")],
         [],
     ),
+    # 取り交わす, split by the parser into 取り|交わし, signs
+    (
+        "ケニアのルト大統領とタンザニアのハッサン大統領は、合意文書を取り交わした。",
+        [("person/ルト", "signed", "*")],
+        [],
+    ),
+    # 届ける supplies goods, aid and arms (and nothing else: a letter is no supply)
+    ("国連児童基金は、スーダンに医薬品を届けた。", [("UNICEF", "supplied", "Sudan")], []),
+    ("ケニア政府はウガンダに書簡を届けた。", [], [("*", "supplied", "*")]),
     # an act named after its object (国旗焼却) is no actor to condemn
     ("トルコ政府は、スウェーデンでの国旗焼却を強く非難した。", [], [("*", "condemned", "*")]),
     # a headline's clauses are sentences: the second's subject does not sign
@@ -409,6 +418,14 @@ def test_constructions_of_real_news(extract_text, text, wanted, unwanted):
         ("ウガンダはケニアに救助隊を派遣するよう要請した。", "supplied", "requested"),
         ("ケニア政府は、ルト大統領が来月ウガンダを訪問することを発表した。", "visited", "planned"),
         ("ケニア政府は、ルト大統領がウガンダを訪問したことを発表した。", "visited", "asserted"),
+        # a contract to sell is a promise, not a delivery
+        ("トルコはインドネシアに無人機を売却する契約を結んだ。", "supplied", "promised"),
+        # judged impersonally (とみられる, と考えられる): speculative; by someone: reported
+        ("イランはスーダンに無人機を供与しているとみられる。", "supplied", "speculative"),
+        ("イランはスーダンに無人機を供与したと考えられる。", "supplied", "speculative"),
+        ("米国は、イランがスーダンに無人機を供与しているとみている。", "supplied", "reported"),
+        # 考え as an intention (供与する考え) is a plan
+        ("トルコはウクライナに無人機を供与する考えを示した。", "supplied", "planned"),
     ],
 )
 def test_refusals_failures_and_postponements(extract_text, text, relation, modality):

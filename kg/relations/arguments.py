@@ -327,6 +327,8 @@ class Arguments:
         head = trigger.head
         if trigger.dep_ == "compound" and head.lemma_ in self.rules.aspect_suffixes:
             return head
+        if trigger.dep_ == "advcl" and head.i == trigger.i - 1 and head.pos_ == "VERB":
+            return head  # 取り|交わした: a compound verb the parser split; its first part heads
         carrier = self._carrier(trigger)
         if carrier is not None:
             return carrier.head  # 遺憾の意を表明: the light verb carries the arguments
@@ -593,7 +595,7 @@ class Arguments:
         nominalised one (…供給していることを指摘した), or a time phrase (訪韓中の8日、)."""
         return (
             node.dep_ in sx.CLAUSE_DEPS
-            or (node.dep_ == "nmod" and node.pos_ == "VERB" and sx.quoted(node))
+            or (node.dep_ in ("nmod", "ccomp") and node.pos_ == "VERB" and sx.quoted(node))
             or (
                 node.lemma_
                 in self.rules.nominalizers | self.rules.content_nouns | self.rules.modal_nouns

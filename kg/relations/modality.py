@@ -56,6 +56,13 @@ class ModalityReader:
         if self._scheduled(trigger, sent) and not self._performative(trigger, governor):
             return "planned", (), "non-past: a schedule"
         if governor is not None:
+            if sx.lemma(governor) in self.rules.evidential_verbs:
+                reporters = (
+                    () if sx.passive(governor) else tuple(self._reporters(governor, trigger))
+                )
+                if not reporters:
+                    return "speculative", (), f"judged, by no one named: {governor.text}"
+                return "reported", reporters, f"the judgement of {', '.join(reporters)}"
             if sx.lemma(governor) in self.rules.denial_verbs:
                 return "denied", (), f"quoted by {governor.text}"
             if sx.lemma(governor) in self.rules.reporting_verbs:
@@ -70,7 +77,11 @@ class ModalityReader:
         """The first of ``modalities`` a word of ``tail`` marks, with that word."""
         for modality in modalities:
             words = self.rules.modality.get(modality, ())
-            seen = [t.text for t in tail if t.lemma_ in words or t.text in words]
+            seen = [
+                t.text
+                for t in tail
+                if t.lemma_ in words or t.text in words and (t.pos_ != "VERB" or t.lemma_ in words)
+            ]  # 考え (an intention) is no 考え|られる (a judgement)
             if seen:
                 return modality, seen[0]
         return None
@@ -168,6 +179,6 @@ class ModalityReader:
         while clause.head.i not in (governor.i, clause.i):
             clause = clause.head
         for child in clause.children:
-            if child.dep_ == "nsubj" and sx.case(child) == "は":
+            if child.dep_ in ("nsubj", "dislocated") and sx.case(child) == "は":
                 found.extend(self.arguments.phrase_entities(child, ACTORS))
         return found or self.arguments.earlier_clause_subject(governor, role, 0)
