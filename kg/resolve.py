@@ -210,11 +210,20 @@ class ArticleResolver:
         for entity_id in reversed(self.seen):
             if entity_id in candidates:
                 return (entity_id,)
-        if not mention.title or mention.title in HONORIFICS:
+        title = mention.title or self._title_in(mention.text)
+        if not title or title in HONORIFICS:
             return ()
         states = self._states_around(mention)
         matches = [c for c in candidates if self.gazetteer.entries[c].state in states]
         return (matches[0],) if len(matches) == 1 else ()
+
+    def _title_in(self, text: str) -> str | None:
+        """The title a short form written with it ends in (尹大統領 → 大統領), if any."""
+        text = normalize(text)
+        for i in range(1, len(text)):
+            if text[i:] in self.gazetteer.title_set:
+                return text[i:]
+        return None
 
     def _states_around(self, mention: Mention) -> set[str]:
         """The states a title names (米国防長官) or the mention right before names (X の)."""

@@ -371,6 +371,18 @@ NEWS_CASES = [
         [("South_Korea", "condemned", "Japan")],
         [],
     ),
+    # a headline's subject, set off by a comma with no particle
+    ("ルラ大統領、ケニアを初訪問", [("Luiz_Inacio_Lula_da_Silva", "visited", "Kenya")], []),
+    ("インド、パキスタンに抗議", [("India", "condemned", "Pakistan")], [("*", "*", "India")]),
+    # …but a list opening a headline is a list
+    (
+        "ケニア、ウガンダ、タンザニアの3カ国が漁業協定に署名",
+        [("Kenya", "signed", "*"), ("Uganda", "signed", "*"), ("Tanzania", "signed", "*")],
+        [],
+    ),
+    ("ケニア、ウガンダがソマリアを非難", [("Kenya", "condemned", "Somalia")], []),
+    # a short form with its title resolves by the state named before it (韓国の尹大統領)
+    ("韓国の尹大統領は10日、ベトナムを訪問した。", [("Yoon_Suk_Yeol", "visited", "Vietnam")], []),
     # 取り交わす, split by the parser into 取り|交わし, signs
     (
         "ケニアのルト大統領とタンザニアのハッサン大統領は、合意文書を取り交わした。",
@@ -424,6 +436,9 @@ def test_constructions_of_real_news(extract_text, text, wanted, unwanted):
         ("イランはスーダンに無人機を供与しているとみられる。", "supplied", "speculative"),
         ("イランはスーダンに無人機を供与したと考えられる。", "supplied", "speculative"),
         ("米国は、イランがスーダンに無人機を供与しているとみている。", "supplied", "reported"),
+        # a headline's …へ is a plan
+        ("ルラ大統領、訪中へ", "visited", "planned"),
+        ("トルコ、ウクライナに無人機を供与へ", "supplied", "planned"),
         # 考え as an intention (供与する考え) is a plan
         ("トルコはウクライナに無人機を供与する考えを示した。", "supplied", "planned"),
     ],

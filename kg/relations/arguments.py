@@ -267,9 +267,27 @@ class Arguments:
                         ]
         if not subjects and any(sx.case(c) == "を" for c in children):
             subjects = self._subject_before_reason(pred)
+        if not subjects:
+            subjects = self._headline_subject(pred, children)
         if not sx.in_brackets(pred):  # a quotation's topic is not its speaker
             subjects = [c for c in subjects if not sx.in_brackets(c)]
         return subjects
+
+    def _headline_subject(self, pred: Token, children: list[Token]) -> list[Token]:
+        """A headline's subject, set off by a comma with no particle (モディ首相、ウクライナを
+        初訪問), wherever the parser hung it, for the first predicate after it."""
+        subject = sx.headline_subject(pred.sent)
+        if (
+            subject is None
+            or subject.i > pred.i
+            or subject in pred.subtree
+            and subject.head == pred
+        ):
+            return [subject] if subject is not None and subject.head == pred else []
+        between = pred.doc[subject.right_edge.i + 1 : pred.i]
+        if any(t.pos_ == "VERB" and t.dep_ in ("advcl", "conj", "ROOT") for t in between):
+            return []  # an earlier predicate takes it
+        return [subject]
 
     def _subject_before_reason(self, pred: Token) -> list[Token]:
         """Aが、[Bを招いているとして] Cを批判: a comma-set subject the parser gave to a quoted

@@ -38,7 +38,10 @@ class ModalityReader:
             return "negated", (), f"refused or called off: {head.text}"
         if head.i != trigger.i and head.lemma_ in self.rules.postponing_verbs:
             return "planned", (), f"put off: {head.text}"
-        after = trigger.doc[trigger.i + 1 : trigger.i + 10].text
+        doc = trigger.doc
+        if trigger.i + 1 < len(doc) and doc[trigger.i + 1].text == "へ" and sx.is_nominal(trigger):
+            return "planned", (), "…へ: a headline's plan (訪米へ, 派遣へ)"
+        after = doc[trigger.i + 1 : trigger.i + 10].text
         phrase = next((p for p in self.rules.planned_phrases if p in after), None)
         if phrase and not any(c in after[: after.find(phrase)] for c in "、。"):
             return "planned", (), f"{phrase}: a decision, not a deed"

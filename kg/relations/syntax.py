@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from kg.model import Event
 
@@ -172,8 +172,42 @@ def conjuncts(token: Token) -> list[Token]:
 
 
 def listed(token: Token) -> bool:
-    """A noun phrase with no case particle, set off by a comma: a member of a list."""
-    return not case(token) and comma_after(token)
+    """A noun phrase with no case particle, set off by a comma: a member of a list (not a
+    headline's subject: 韓国、日本に抗議)."""
+    return not case(token) and comma_after(token) and headline_subject(token.sent) != token
+
+
+_OPENERS = ("「", "『", "【", "(", "（", "■", "◆")
+
+
+def headline_subject(sent: Span) -> Token | None:
+    """The subject of a headline (a sentence without 。), written first and set off by a
+    comma with no particle (モディ首相、ウクライナを初訪問; 韓国、日本に抗議)."""
+    if sent.text.rstrip().endswith(("。", "。」", "。）")):
+        return None
+    start = sent.start
+    while start < sent.end and sent.doc[start].text in _OPENERS:
+        start += 1
+    heads = [
+        t
+        for t in sent
+        if t.left_edge.i == start and t.pos_ in ("NOUN", "PROPN") and not case(t) and comma_after(t)
+    ]
+    if not heads:
+        return None
+    head = max(heads, key=lambda t: t.right_edge.i)
+    if head.dep_ == "ROOT" or any(c.dep_ == "case" for c in head.children):
+        return None
+    doc = sent.doc
+    j = head.i + 1
+    while j < sent.end and doc[j].text not in ("、", ",", "，"):
+        j += 1
+    j += 1  # the first word after the comma; the phrase it opens ends at a particle
+    while j < sent.end - 1 and not (case(doc[j]) or comma_after(doc[j]) or doc[j].pos_ == "VERB"):
+        j += 1
+    if j < sent.end and (case(doc[j]) in ("の", "が", "は", "と", "や") or not case(doc[j])):
+        return None  # ペルー、チリの2カ国; 米国、英国が: a list
+    return head
 
 
 def passive(predicate: Token) -> bool:
