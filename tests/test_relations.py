@@ -371,6 +371,16 @@ NEWS_CASES = [
         [("South_Korea", "condemned", "Japan")],
         [],
     ),
+    # a protest made to the envoy summoned (大使を呼んで / 召喚して抗議): his state
+    (
+        "ケニア外務省は、ウガンダの大使を呼んで厳重に抗議した。",
+        [("Kenya", "condemned", "Uganda")],
+        [],
+    ),
+    ("チリ政府は、ペルー大使を召喚し、抗議した。", [("Chile", "condemned", "Peru")], []),
+    ("チリ政府は、ペルー大使を召喚し、協議した。", [], [("*", "condemned", "*")]),
+    # 抗議声明を出す: the statement carries the protest to its light verb
+    ("ベトナム政府は、中国に抗議声明を出した。", [("Vietnam", "condemned", "China")], []),
     # a headline's subject, set off by a comma with no particle
     ("ルラ大統領、ケニアを初訪問", [("Luiz_Inacio_Lula_da_Silva", "visited", "Kenya")], []),
     ("インド、パキスタンに抗議", [("India", "condemned", "Pakistan")], [("*", "*", "India")]),

@@ -218,6 +218,14 @@ class Arguments:
             following = self._relative_head_after(trigger)
             if following is not None:
                 yield following
+        elif slot == "summoned":  # 日本の大使を呼んで抗議: the envoy's state is protested to
+            for clause in pred.children:
+                if (
+                    clause.dep_ == "advcl"
+                    and clause.i < pred.i
+                    and clause.lemma_ in self.rules.summon_verbs
+                ):
+                    yield from (c for c in clause.children if sx.case(c) == "を")
         elif slot == "apposed":  # 訪問先の|パリで: the noun the trigger names with の
             if trigger.dep_ == "nmod" and sx.case(trigger) == "の" and trigger.head.i > trigger.i:
                 yield trigger.head

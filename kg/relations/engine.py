@@ -90,7 +90,7 @@ class Extractor:
         if (rule.voice == "passive") != sx.passive(token):
             return False  # a rule reads triggers of its own voice only
         if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
-            if token.head.lemma_ not in self.rules.aspect_suffixes:
+            if token.head.lemma_ not in self.rules.aspect_suffixes | self.rules.carrier_nouns:
                 return False  # 滞在記, 訪問団, 派遣部隊: the trigger only modifies a noun
         return not (rule.without_object and any(sx.case(c) == "を" for c in token.children))
 

@@ -60,6 +60,7 @@ class RuleSet:
     origin_nouns: frozenset[str] = frozenset()  # ギニア国籍の女性 is not Guinea
     planned_phrases: tuple[str, ...] = ()  # 派遣することになった
     postponing_verbs: frozenset[str] = frozenset()  # 訪問を延期: planned
+    summon_verbs: frozenset[str] = frozenset()  # 大使を呼んで抗議
     evidential_verbs: frozenset[str] = frozenset()  # …とみられる: speculative
     site_nouns: frozenset[str] = frozenset()  # 被災地, 前線: a site in the place before it
     # Each trigger word (and a "prefix:訪" key) with the rules it triggers, in file order.
@@ -135,5 +136,6 @@ def load_rules() -> RuleSet:
         postponing_verbs=words("postponing_verbs"),
         site_nouns=words("site_nouns"),
         evidential_verbs=words("evidential_verbs"),
+        summon_verbs=words("summon_verbs"),
         by_word=_index(rules),
     )
