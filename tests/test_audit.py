@@ -46,7 +46,7 @@ def test_the_committed_wikinews_audit_is_judged_throughout():
     """Hand-judged (tests/gold/README.md): every mention has a verdict, every wrong one a
     reason, and each is a fact mention with its evidence."""
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 100 and len({r["event"] for r in rows}) == 100
+    assert len(rows) >= 100 and len({r["event"] for r in rows}) == len(rows)
     for row in rows:
         assert row["judgment"] in ("correct", "wrong"), row
         assert row["judgment"] == "correct" or row["note"], row
