@@ -51,7 +51,7 @@ from kg.nlp import (
 from kg.outputs import staged_outputs
 from kg.relations import Extractor
 from kg.relations.trace import SentenceTrace
-from kg.resolve import ArticleResolver, EntityTable, named_mentions
+from kg.resolve import ArticleResolver, EntityTable, acronym_uses, named_mentions
 from kg.resources import rules_version
 
 Progress = Callable[[int], None]  # called with the number of characters just processed
@@ -257,6 +257,7 @@ def extract_article(
     found = []
     for (doc, unit), unit_mentions in zip(parsed, mentions, strict=True):
         resolved = [(m, resolver.resolve(m)) for m in unit_mentions]
+        resolved = acronym_uses(doc, unit.offset, resolved, resolver, gazetteer)
         extractor = Extractor(
             doc, unit.offset, article, gazetteer, resolved, trace=traces is not None
         )

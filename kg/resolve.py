@@ -265,7 +265,32 @@ def resolve_mentions(
     ``resolver`` carries an article's state from unit to unit (a fresh one by default).
     """
     resolver = resolver or ArticleResolver(gazetteer)
-    return [(m, resolver.resolve(m)) for m in find_mentions(doc, offset, gazetteer)]
+    resolved = [(m, resolver.resolve(m)) for m in find_mentions(doc, offset, gazetteer)]
+    return acronym_uses(doc, offset, resolved, resolver, gazetteer)
+
+
+def acronym_uses(
+    doc: Doc,
+    offset: int,
+    resolved: list[tuple[Mention, tuple[str, ...]]],
+    resolver: ArticleResolver,
+    gazetteer: Gazetteer,
+) -> list[tuple[Mention, tuple[str, ...]]]:
+    """Later uses of an acronym the article defined (中米自由貿易圏(CAFTA) … CAFTAは) that
+    no finder took: mentions of the defined name's entity."""
+    if not resolver.acronyms:
+        return resolved
+    covered = {i for m, _ in resolved for i in range(m.start - offset, m.end - offset)}
+    added = []
+    for token in doc:
+        ids = resolver.acronyms.get(normalize(token.text))
+        if not ids or token.idx in covered or not token.text.isascii():
+            continue
+        start = offset + token.idx
+        kind = entity_kind(ids[0], gazetteer)
+        mention = Mention(token.text, start, start + len(token.text), kind, None, source="acronym")
+        added.append((mention, ids))
+    return sorted(resolved + added, key=lambda pair: pair[0].start) if added else resolved
 
 
 def named_mentions(

@@ -356,3 +356,58 @@ def test_a_given_name_after_a_surname_belongs_to_the_name(nlp, gazetteer):
     mentions = _mentions(nlp, gazetteer, "記者会見で小野寺健一郎は語った。")
     people = [m.text for m in mentions.values() if m.kind == "Person"]
     assert people == ["小野寺健一郎"], sorted(mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第4回南米諸国連合首脳会議がキトで開かれた。",
+        "第12回南アジア地域協力連合首脳会議で採択された。",
+    ],
+)
+def test_an_ordinal_in_front_of_a_meeting_is_no_part_of_a_name(nlp, gazetteer, text):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert mentions and not any(name.startswith(("第", "回", "4", "12")) for name in mentions), (
+        sorted(mentions)
+    )
+
+
+def test_a_katakana_name_fused_with_a_state_before_a_title_is_split(nlp, gazetteer):
+    """Sudachi runs unknown katakana together (ペスコフロシア|大統領|報道官): the name and the
+    state become tokens of their own, and GiNZA's bunsetu data follows the split."""
+    doc = nlp("ドミトリー・ペスコフロシア大統領報道官は、会見で述べた。")
+    mentions = _mentions(nlp, gazetteer, doc.text)
+    assert "ロシア" in mentions or any(
+        "ロシア" in name and name != "ペスコフロシア" for name in mentions
+    )
+    assert not any(name.endswith("ペスコフロシア") for name in mentions), sorted(mentions)
+    from kg.entities import split_fused_states
+
+    split_fused_states(doc, gazetteer)
+    assert [t.text for t in doc][:4] == ["ドミトリー", "・", "ペスコフ", "ロシア"]
+    assert len(doc.user_data["bunsetu_bi_labels"]) == len(doc)
+    # no title after it: a katakana word stays whole
+    plain = nlp("ジャパンロシアフェスティバルが開かれた。")
+    before = [t.text for t in plain]
+    split_fused_states(plain, gazetteer)
+    assert [t.text for t in plain] == before
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a name-forming modifier before a proper name stays in it
+        ("国際自転車競技連合はロシアの選手を処分した。", "国際自転車競技連合"),
+        # deictic and descriptive ones do not (現地|パナマ村, 野党|未来党)
+        ("調査団は現地ナカラ村を視察した。", "ナカラ村"),
+    ],
+)
+def test_modifiers_in_front_of_a_name(nlp, gazetteer, text, name):
+    mentions = _mentions(nlp, gazetteer, text)
+    assert name in mentions, sorted(mentions)
+
+
+def test_a_counter_after_its_number_is_no_part_of_a_name(extract_text):
+    result = extract_text("エチオピア政府とティグレ人民解放戦線は今年11月停戦合意に調印した。")
+    labels = [e.label_ja for e in result.entities.entities.values() if e.kind == "Agreement"]
+    assert labels and not any(label.startswith(("月", "11")) for label in labels), labels

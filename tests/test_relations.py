@@ -371,6 +371,25 @@ NEWS_CASES = [
         [("South_Korea", "condemned", "Japan")],
         [],
     ),
+    # a free trade area is an agreement, its acronym too; signed at a numbered summit of an
+    # organization, the organization signed (第5回|中米統合機構|首脳会議で調印された)
+    (
+        "中米自由貿易圏（CAFTA）が発足した。CAFTAは、第5回中米統合機構首脳会議で調印された。",
+        [("organization/中米統合機構", "signed", "agreement/中米自由貿易圏")],
+        [],
+    ),
+    # a katakana name Sudachi fuses with a state before a title (ザハロワロシア|外務省|報道官)
+    (
+        "ザハロワロシア外務省報道官は、英国を非難した。",
+        [("Maria_Zakharova", "condemned", "United_Kingdom")],
+        [],
+    ),
+    # a person's name fused with the body whose title follows (バッハ|国際オリンピック委員会|会長)
+    (
+        "バッハ国際オリンピック委員会会長は、ベラルーシを批判した。",
+        [("person/バッハ", "condemned", "Belarus")],
+        [],
+    ),
     # a protest made to the envoy summoned (大使を呼んで / 召喚して抗議): his state
     (
         "ケニア外務省は、ウガンダの大使を呼んで厳重に抗議した。",

@@ -69,7 +69,12 @@ Found = tuple[Span, Mention]
 
 
 def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
-    """All entity mentions of a parsed unit, in text order, offsets in article coordinates."""
+    """All entity mentions of a parsed unit, in text order, offsets in article coordinates.
+
+    Katakana words Sudachi fused with a state's name before a title are split first (in
+    the Doc itself, so that the rules read the same tokens): see :func:`split_fused_states`.
+    """
+    split_fused_states(doc, gazetteer)
     known_found = gazetteer_mentions(doc, gazetteer)
     known = _known(known_found)
     candidates = [
@@ -95,6 +100,106 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     chosen += titles
     chosen.sort(key=lambda pair: pair[0].start)
     return [_placed(span, m, offset, gazetteer) for span, m in chosen]
+
+
+def split_fused_states(doc: Doc, gazetteer: Gazetteer) -> None:
+    """Split katakana words that fuse a name with a state's name (ザハロワロシア|外務省|
+    報道官, ジューコフロシアオリンピック|委員会|会長): Sudachi runs unknown katakana
+    together.  Only before a title within three words, and only around a state name of
+    three or more letters with three or more letters in front of it."""
+    states = _katakana_states(gazetteer)
+    splits = []
+    for token in doc:
+        text = token.text
+        if len(text) < 6 or not is_katakana(text) or gazetteer.lookup(text):
+            continue
+        found = next(((i, name) for name in states for i in [text.find(name, 3)] if i >= 3), None)
+        if found is None or not _title_follows(doc, token.i + 1, gazetteer):
+            continue
+        i, name = found
+        pieces = [p for p in (text[:i], name, text[i + len(name) :]) if p]
+        splits.append((token, pieces))
+    if not splits:
+        return
+    for token, pieces in reversed(splits):  # GiNZA's per-token data, before indices shift
+        _shift_ginza_data(doc, token.i, len(pieces) - 1)
+    with doc.retokenize() as retokenizer:
+        for token, pieces in splits:
+            last = len(pieces) - 1
+            heads = [(token, n + 1) for n in range(last)] + [
+                token.head if token.head.i != token.i else (token, last)
+            ]
+            tags = ["名詞-固有名詞-人名-姓", "名詞-固有名詞-地名-国", token.tag_][: len(pieces)]
+            retokenizer.split(
+                token,
+                pieces,
+                heads=heads,
+                attrs={
+                    "TAG": tags,
+                    "POS": ["PROPN"] * last + [token.pos_],
+                    "DEP": ["compound"] * last + [token.dep_],
+                    "LEMMA": pieces,
+                },
+            )
+
+
+def _shift_ginza_data(doc: Doc, i: int, added: int) -> None:
+    """Make room in GiNZA's per-token lists (bunsetu and clause data in ``doc.user_data``)
+    for ``added`` tokens split off after token ``i``: they join token ``i``'s bunsetu."""
+    data = doc.user_data
+
+    def shifted(j: int) -> int:
+        return j + added if j > i else j
+
+    if isinstance(data.get("bunsetu_bi_labels"), list):
+        data["bunsetu_bi_labels"][i + 1 : i + 1] = ["I"] * added
+    if isinstance(data.get("bunsetu_position_types"), list):
+        data["bunsetu_position_types"][i:i] = ["CONT"] * added
+    if isinstance(data.get("sub_tokens"), list):
+        data["sub_tokens"][i + 1 : i + 1] = [[[], []] for _ in range(added)]
+    if "bunsetu_heads" in data:
+        data["bunsetu_heads"] = type(data["bunsetu_heads"])(
+            shifted(j) + (added if j == i else 0) for j in data["bunsetu_heads"]
+        )
+    if isinstance(data.get("clause_heads"), list):
+        heads = [shifted(j) for j in data["clause_heads"]]
+        heads[i + 1 : i + 1] = [heads[i]] * added
+        data["clause_heads"] = heads
+    if isinstance(data.get("clauses"), dict):
+        data["clauses"] = {
+            shifted(head): sorted(
+                {shifted(j) for j in members}
+                | ({i + n for n in range(1, added + 1)} if i in members else set())
+            )
+            for head, members in data["clauses"].items()
+        }
+
+
+def _katakana_states(gazetteer: Gazetteer) -> tuple[str, ...]:
+    found = getattr(gazetteer, "_katakana_states", None)
+    if found is None:
+        found = tuple(
+            sorted(
+                {
+                    alias
+                    for alias, entity_id in gazetteer.aliases.items()
+                    if len(alias) >= 3
+                    and is_katakana(alias)
+                    and gazetteer.entries[entity_id].kind == "State"
+                },
+                key=len,
+                reverse=True,
+            )
+        )
+        object.__setattr__(gazetteer, "_katakana_states", found)
+    return found
+
+
+def _title_follows(doc: Doc, i: int, gazetteer: Gazetteer) -> bool:
+    for j in range(i, min(i + 3, len(doc))):
+        if gazetteer.title_at(normalize("".join(t.text for t in doc[j : j + 4]))):
+            return True
+    return False
 
 
 def arbitrate(candidates: list[Found], known: list[Found]) -> list[Found]:

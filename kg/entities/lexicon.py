@@ -43,6 +43,7 @@ class NameWords:
     places: frozenset[str]
     province: str
     generic: frozenset[str]
+    deictic: frozenset[str]  # generic words never part of a name (同, 各, 前)
     not_names: frozenset[str]
     not_endings: frozenset[str]
     weather: tuple[str, ...]
@@ -84,6 +85,7 @@ def name_words() -> NameWords:
         places=places,
         province=data.get("province_head") or "省",
         generic=frozenset(data.get("generic_modifiers") or ()),
+        deictic=frozenset(data.get("deictic_modifiers") or ()),
         not_names=frozenset(data.get("not_names") or ()),
         not_endings=frozenset(data.get("not_name_endings") or ()),
         weather=tuple(data.get("weather_words") or ()),
@@ -163,6 +165,8 @@ def is_nounish(token: Token) -> bool:
 def is_number_like(token: Token) -> bool:
     """Numbers, counters and time nouns end a compound on the left (19日ロシア国防省)."""
     parts = token.tag_.split("-")
+    if "助数詞可能" in parts and token.i > 0 and token.doc[token.i - 1].like_num:
+        return True  # 1979|年, 第2|回: a counter after its number
     return bool({"数詞", "助数詞", "副詞可能"} & set(parts)) or token.like_num
 
 

@@ -59,6 +59,11 @@ def ginza_names(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, Ment
             span = _trimmed(piece)
             if span is None or _apposition_to_known(span, known):
                 continue
+            person = _person_before_body(span, gaz, known)
+            if person is not None:  # バッハ|国際オリンピック委員会|会長
+                found.append(person)
+                span = span.doc[person[0].end : span.end]
+                label_kind = None
             mention = _classified(span, label_kind, gaz, known, from_ginza=True)
             if mention is not None:
                 found.append(mention)
@@ -85,24 +90,70 @@ def compound_names(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
     found = [pair for pair in found if pair is not None]
     for end in range(1, len(doc) + 1):
         head = _head_start(doc, end, words.organizations | words.places)
+        proper = False
         if head is None and _proper_organization(doc[end - 1], known) is not None:
-            head = end - 1  # デンマーク|社会民主党: a proper noun with a head's ending
+            head, proper = end - 1, True  # デンマーク|社会民主党: a proper noun, a head's ending
         if head is None:
             continue
         start = head
         while start > 0 and is_nounish(doc[start - 1]) and not _list_joiner(doc, start - 1):
             start -= 1
-        while start < head and doc[start].text in words.generic | NAME_JOINERS:
-            start += 1
+        while start < head and (
+            doc[start].text in words.deictic | NAME_JOINERS
+            or doc[start].text in words.generic
+            and not any(looks_named(t) or known.named(t) for t in doc[start + 1 : head + 1])
+        ):
+            start += 1  # 同|省, 地元|警察; not 国際|陸上競技連盟
+        start = _past_ordinal(doc, start, head)
         if start == head:
             continue
         span = doc[start:end]
-        if not any(looks_named(t) or known.named(t) for t in doc[start:head]):
-            continue
+        proper = proper or head < end and doc[head].text not in words.organizations | words.places
+        if not any(looks_named(t) or known.named(t) for t in doc[start : head + proper]):
+            continue  # (国際|陸上競技連盟: the proper noun ending in the head names it)
+        person = _person_before_body(span, gaz, known)
+        if person is not None:  # バッハ|国際オリンピック委員会|会長
+            found.append(person)
+            span = doc[person[0].end : end]
         mention = _classified(span, None, gaz, known, from_ginza=False)
         if mention is not None and mention[1].kind in ("Organization", "Place"):
             found.append(mention)
     return found
+
+
+def _person_before_body(span: Span, gaz: Gazetteer, known: Known) -> tuple[Span, Mention] | None:
+    """A person's name fused with the body whose title follows the span (バッハ|国際オリン
+    ピック委員会|会長, ポズドニャコフ|ロシアオリンピック委員会|会長): the name, as a
+    titled Person; the caller keeps the body.  None unless a title follows and the span
+    opens with name words (人名, or katakana no one knows) before a known name or a body."""
+    doc = span.doc
+    after = normalize("".join(t.text for t in doc[span.end : span.end + 4]))
+    title = gaz.title_at(after) if after else None
+    if title is None:
+        return None
+    end = span.start
+    while (
+        end < span.end - 1
+        and not known.named(doc[end])
+        and (
+            is_person_name(doc[end])
+            or is_katakana(doc[end].text)
+            and _suffix_kind(doc[end].text) is None
+        )
+    ):
+        end += 1
+    if end == span.start or end == span.end:
+        return None
+    rest = doc[end : span.end]
+    if not (known.named(rest[0]) or _suffix_kind(rest.text) == "Organization"):
+        return None
+    name = doc[span.start : end]
+    if len(name) == 1 and not is_person_name(name[0]) and len(name.text) < 3:
+        return None
+    mention = Mention(
+        name.text, name.start_char, name.end_char, "Person", None, title=title, source="titled"
+    )
+    return name, mention
 
 
 def _person_before_title(
@@ -221,10 +272,25 @@ def _trimmed(span: Span) -> Span | None:
         doc[end - 1].text in _BRACKETS | _BREAKS | endings or doc[end - 1].is_space
     ):
         end -= 1
+    start = _past_ordinal(doc, start, end)
     inner = doc[start:end]
     if not inner or any(t.text in _BRACKETS | _BREAKS or t.is_space for t in inner):
         return None
     return inner
+
+
+_ORDINAL_COUNTERS = ("回", "次", "期", "度")
+
+
+def _past_ordinal(doc: Doc, start: int, end: int) -> int:
+    """Where a span starts past an ordinal of meetings in front of it (第12回|南アジア…;
+    a 第7艦隊 keeps its number: 艦隊 is no meeting counter)."""
+    i = start
+    while i < end and (doc[i].text == "第" or doc[i].like_num):
+        i += 1
+    if i < end - 1 and doc[i].text in _ORDINAL_COUNTERS:
+        return i + 1
+    return start
 
 
 def _classified(
@@ -249,6 +315,8 @@ def _classified(
         head = span.start if kind else None
     if kind is None:
         kind = label_kind
+        if kind == "Organization" and span.text.endswith(tuple(words.agreements)):
+            kind = "Agreement"  # アフリカ大陸自由貿易圏 labelled an organization
         if (
             kind == "Organization"
             and from_ginza
@@ -427,9 +495,17 @@ def _is_name(span: Span, head: int | None, from_ginza: bool, known: Known) -> bo
     modifiers = [t for t in span if head is None or t.i < head] or list(span)
     if any(looks_named(t) or known.named(t) for t in modifiers):
         return True
+    words = name_words()
+    if (
+        not from_ginza
+        and head is not None
+        and head == span.end - 1
+        and is_proper(span.doc[head])
+        and span.doc[head].text not in words.organizations | words.places
+    ):
+        return True  # 国際|陸上競技連盟: a proper noun ending in a head word names it
     if head is None or not from_ginza or len(span.text) < 3:
         return False
-    words = name_words()
     if head == span.start:  # one word with a head's ending: 国土交通省, not 同省
         weak = any(span.text.endswith(w) for w in words.weak)
         return _suffix_kind(span.text) is not None and not weak and not _generic_prefix(span.text)

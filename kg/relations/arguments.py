@@ -429,13 +429,13 @@ class Arguments:
         a title follows (金正恩(キム・ジョンウン)総書記と…: 書記 → 金正恩)."""
         found = self._ids_at(token, kinds)
         if not found and token.i not in self.token_ids:
+            owner = self._title_owner(token)  # ザハロワ|ロシア外務省|報道官: the person
+            if owner is not None:
+                found.extend(self._ids_at(owner, kinds))
+        if not found and token.i not in self.token_ids:
             for part in token.children:
                 if part.dep_ in ("compound", "flat"):
                     found.extend(self._ids_at(part, kinds))
-        if not found and token.i not in self.token_ids:
-            owner = self._title_owner(token)
-            if owner is not None:
-                found.extend(self._ids_at(owner, kinds))
         return found
 
     def _title_owner(self, title: Token) -> Token | None:
@@ -446,9 +446,9 @@ class Arguments:
         while (
             start > 0
             and title.i - start < 4
-            and doc[start - 1].head.i == title.i
+            and start - 1 < doc[start - 1].head.i <= title.i  # within the phrase
             and doc[start - 1].dep_ in ("compound", "nmod")
-            and doc[start - 1].pos_ == "NOUN"
+            and doc[start - 1].pos_ in ("NOUN", "PROPN")
             and not sx.case(doc[start - 1])
             and self.token_kind.get(start - 1) in (None, "Organization")
         ):
