@@ -25,6 +25,7 @@ _DOTS = re.compile(r"[=＝･・·]")
 _SPACE = re.compile(r"\s+")
 
 
+_KATAKANA = re.compile(r"^[\u30a1-\u30fa\u30fc]+$")
 _GLOSS = re.compile(r"^(.+?)[(（][^()（）]+[)）]$")
 
 
@@ -87,6 +88,7 @@ class Gazetteer:
     name_keys: frozenset[str] = frozenset()  # names that may be fused with a title
     prefixes: frozenset[str] = frozenset()  # every prefix of a surface key
     abbreviation_chars: frozenset[str] = frozenset()
+    katakana_states: tuple[str, ...] = ()  # ロシア, ウクライナ …, longest first
 
     def finish(self) -> Gazetteer:
         """Precompute the matcher's lookup sets once the tables are filled."""
@@ -98,6 +100,18 @@ class Gazetteer:
         self.title_set = frozenset(self.titles)
         self.longest_title = max(map(len, self.titles), default=0)
         self.title_starts = frozenset(t[0] for t in self.titles)
+        self.katakana_states = tuple(
+            sorted(
+                (
+                    alias
+                    for alias, entity_id in self.aliases.items()
+                    if len(alias) >= 3
+                    and _KATAKANA.match(alias)
+                    and self.entries[entity_id].kind == "State"
+                ),
+                key=lambda alias: (-len(alias), alias),
+            )
+        )
         return self
 
     def lookup(self, surface: str) -> str | None:

@@ -25,6 +25,22 @@ NAMING_SOURCES = frozenset(
 )
 
 
+COUNTED_REACH = 120  # characters back that a counted reference (3カ国) looks for its states
+_NUMERALS = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def counted_number(text: str) -> int | None:
+    """The number a counted reference names: 3カ国 → 3, 三か国 → 3.
+
+    >>> counted_number("3カ国"), counted_number("三か国"), counted_number("カ国")
+    (3, 3, None)
+    """
+    head = normalize(text)[:1]
+    if head.isdigit():
+        return int(head)
+    return _NUMERALS.get(head)
+
+
 def minted_id(kind: str, name: str, scope: str | None = None) -> str:
     """The id of an entity the gazetteer does not know; ``scope``: the document an
     entity belongs to alone (an agreement described, not named).
@@ -61,6 +77,7 @@ class ArticleResolver:
     gazetteer: Gazetteer
     scope: str | None = None  # the article's document id, for entities of its own
     seen: list[str] = field(default_factory=list)  # entity ids, most recent last
+    seen_at: list[tuple[int, str]] = field(default_factory=list)  # (start, id) of each
     titled: dict[str, list[str]] = field(default_factory=dict)  # title → persons, last last
     person_states: dict[str, str] = field(default_factory=dict)  # minted persons' states
     acronyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # AU → African_Union
@@ -85,6 +102,8 @@ class ArticleResolver:
             ids = self._from_context(mention)
         elif mention.source == "pair":
             return self._pair(mention.kind)
+        elif mention.source == "counted":
+            return self._counted(mention)
         elif mention.source == "definite":
             return self._last(mention.kind)
         elif mention.source == "title":
@@ -100,6 +119,7 @@ class ArticleResolver:
         else:
             ids = self._from_name(mention)
         self.seen.extend(ids)
+        self.seen_at.extend((mention.start, i) for i in ids)
         if len(ids) == 1 and mention.organ:
             states = [r for r in mention.related if self._kind(r) == "State"]
             if len(states) == 1:
@@ -187,6 +207,18 @@ class ArticleResolver:
             if len(found) == 2:
                 return tuple(reversed(found))
         return ()
+
+    def _counted(self, mention: Mention) -> tuple[str, ...]:
+        """3カ国 / 4か国: the states named just before it, when there are that many within
+        the reach of one sentence (米英豪の協力は…と述べ、3カ国を批判); else unresolved."""
+        count = counted_number(mention.text)
+        found: list[str] = []
+        for start, entity_id in reversed(self.seen_at):
+            if mention.start - start > COUNTED_REACH:
+                break
+            if entity_id not in found and self._kind(entity_id) == "State":
+                found.append(entity_id)
+        return tuple(reversed(found[:count])) if count and len(found) >= count else ()
 
     def _last(self, kind: str) -> tuple[str, ...]:
         """同条約: the entity of that kind named last in the article, if any; a place

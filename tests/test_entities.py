@@ -262,6 +262,8 @@ def test_a_persons_state_is_recorded_on_the_entity(extract_text):
         ("ウルグアイとパラグアイは国境線を画定する議定書を交わした。", "国境線を画定する議定書"),
         ("チリとペルーは漁業協定を結んだ。", "漁業協定"),
         ("ケニアとウガンダは合意文書に署名した。", "合意文書"),
+        # a time word in front is no part of the description
+        ("ラオスとカンボジアは同日国交回復の文書に調印した。", "国交回復の文書"),
     ],
 )
 def test_agreements_described_not_named_are_agreements(extract_text, text, agreement):

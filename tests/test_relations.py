@@ -390,6 +390,31 @@ NEWS_CASES = [
         [("person/バッハ", "condemned", "Belarus")],
         [],
     ),
+    # a surname and a given name split into one-kanji words (趙|立|堅) before a title; a
+    # title that starts inside a longer one (副|報道局長) is no title of its own
+    (
+        "中国外務省の趙立堅副報道局長は、カナダを批判した。",
+        [("person/趙立堅", "condemned", "Canada")],
+        [],
+    ),
+    (
+        "中国外交部の耿爽副報道局長は英国を批判した。",
+        [("person/耿爽", "condemned", "United_Kingdom")],
+        [],
+    ),
+    # a counted reference (3カ国) stands for the states named just before it
+    (
+        "ロシア外務省は、日米韓の合同演習は「挑発だ」と述べ、3カ国を非難した。",
+        [("Russia", "condemned", "Japan"), ("Russia", "condemned", "South_Korea")],
+        [],
+    ),
+    # …not where a noun says which (アジア3カ国), nor where fewer states were named
+    (
+        "インドはケニアを支援した。モディ首相はアフリカ3カ国を歴訪した。",
+        [],
+        [("*", "visited", "Kenya"), ("*", "visited", "India")],
+    ),
+    ("ケニアは3カ国を非難した。", [], [("Kenya", "condemned", "*")]),
     # a protest made to the envoy summoned (大使を呼んで / 召喚して抗議): his state
     (
         "ケニア外務省は、ウガンダの大使を呼んで厳重に抗議した。",

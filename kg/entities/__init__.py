@@ -56,6 +56,7 @@ RANKS = {
     "gazetteer": 0,
     "context": 0,
     "pair": 0,
+    "counted": 0,
     "definite": 0,
     "abbreviation": 0,
     "title": 0,
@@ -79,6 +80,7 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     known = _known(known_found)
     candidates = [
         *known_found,
+        *counted_states(doc),
         *_unknown_agreements(named_agreements(doc), known_found),
         *quoted_names(doc),
         *ginza_names(doc, gazetteer, known),
@@ -102,12 +104,40 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     return [_placed(span, m, offset, gazetteer) for span, m in chosen]
 
 
+_COUNTED = re.compile(r"^[2-9２-９二三四五六七八九](?:カ|か|ヶ|ケ|ヵ)国$")
+
+
+def counted_states(doc: Doc) -> list[Found]:
+    """Counted references to states named before (3カ国を批判, 米英豪の3カ国): the resolver
+    gives them the states named just before.  Not where a noun in front says which states
+    they are (アジア3カ国, 周辺4カ国): those are named later, if at all."""
+    found = []
+    for i in range(len(doc) - 1):
+        end = next(
+            (j for j in range(i + 1, min(i + 4, len(doc) + 1)) if _COUNTED.match(doc[i:j].text)),
+            None,
+        )
+        if end is None:
+            continue
+        before = doc[i - 1] if i > 0 else None
+        if before is not None and before.pos_ in ("NOUN", "PROPN") and before.text != "の":
+            continue  # アジア|3カ国: which ones, the noun says
+        span = doc[i:end]
+        found.append(
+            (
+                span,
+                Mention(span.text, span.start_char, span.end_char, "State", None, source="counted"),
+            )
+        )
+    return found
+
+
 def split_fused_states(doc: Doc, gazetteer: Gazetteer) -> None:
     """Split katakana words that fuse a name with a state's name (ザハロワロシア|外務省|
     報道官, ジューコフロシアオリンピック|委員会|会長): Sudachi runs unknown katakana
     together.  Only before a title within three words, and only around a state name of
     three or more letters with three or more letters in front of it."""
-    states = _katakana_states(gazetteer)
+    states = gazetteer.katakana_states
     splits = []
     for token in doc:
         text = token.text
@@ -173,26 +203,6 @@ def _shift_ginza_data(doc: Doc, i: int, added: int) -> None:
             )
             for head, members in data["clauses"].items()
         }
-
-
-def _katakana_states(gazetteer: Gazetteer) -> tuple[str, ...]:
-    found = getattr(gazetteer, "_katakana_states", None)
-    if found is None:
-        found = tuple(
-            sorted(
-                {
-                    alias
-                    for alias, entity_id in gazetteer.aliases.items()
-                    if len(alias) >= 3
-                    and is_katakana(alias)
-                    and gazetteer.entries[entity_id].kind == "State"
-                },
-                key=len,
-                reverse=True,
-            )
-        )
-        object.__setattr__(gazetteer, "_katakana_states", found)
-    return found
 
 
 def _title_follows(doc: Doc, i: int, gazetteer: Gazetteer) -> bool:

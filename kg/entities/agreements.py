@@ -142,6 +142,10 @@ def _description_start(doc: Doc, anchor: int, last: Token) -> int:
         if last.idx + len(last.text) - doc[left].idx > MAX_DESCRIPTION_CHARS:
             break
         start = left
+    while start < anchor and (
+        is_number_like(doc[start]) or doc[start].text in name_words().deictic
+    ):
+        start += 1  # 同日|国交回復の文書: a time word before the description is no part of it
     return start
 
 

@@ -25,12 +25,17 @@ MAX_NAME_TOKENS = 6
 def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, Mention]]:
     """Every name followed directly by a title, as a Person mention with that title."""
     found = []
+    inside = set()  # tokens of a title that starts earlier (副|報道局|長: not 報道局長)
     for i in range(1, len(doc)):
         title = title_at(doc, i, gaz)
-        if title is None:
+        if title is None or i in inside:
             continue
+        j = i
+        while j < len(doc) and len(normalize(doc[i : j + 1].text)) <= len(title):
+            inside.add(j)
+            j += 1
         end = _before_reading(doc, i)  # ソンサイ（ソンサイ・シーパンドン）党副書記長
-        start = end
+        start = _given_name_start(doc, end, known)  # 趙|立|堅: a surname, then one-kanji words
         read = end < i  # a reading in brackets spells out the whole name: its kanji all count
         while start > max(0, end - MAX_NAME_TOKENS) and (
             _name_part(doc[start - 1], known) or read and _read_kanji(doc[start - 1], known)
@@ -58,6 +63,24 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
         )
         found.append((name, mention))
     return found
+
+
+def _given_name_start(doc: Doc, end: int, known: Known) -> int:
+    """Where a name starts that is a surname (Sudachi's 人名-姓) followed by a given name
+    split into one-kanji words of any tag (趙|立|堅 before 副報道局長); ``end`` if none."""
+    j = end
+    while (
+        j > 0
+        and end - j < 2
+        and len(doc[j - 1].text) == 1
+        and "\u4e00" <= doc[j - 1].text <= "\u9fff"
+        and not known.named(doc[j - 1])
+        and "人名-姓" not in doc[j - 1].tag_
+    ):
+        j -= 1
+    if j < end and j > 0 and "人名-姓" in doc[j - 1].tag_ and not known.named(doc[j - 1]):
+        return j - 1
+    return end
 
 
 def _before_reading(doc: Doc, i: int) -> int:
