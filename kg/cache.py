@@ -308,28 +308,35 @@ def schema_problem(value: object) -> str | None:
     'Mention.end: expected int, found str'
     """
     cls = type(value)
-    hints = _type_hints(cls)
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-        item = getattr(value, field.name)
-        where = f"{cls.__name__}.{field.name}"
-        if problem := _mismatch(item, hints[field.name]):
-            return f"{where}: {problem}"
-        known = KNOWN_VALUES.get((cls, field.name))
+    for name, hint, known in _checks(cls):
+        item = getattr(value, name)
+        if problem := _mismatch(item, hint):
+            return f"{cls.__name__}.{name}: {problem}"
         if known is not None and item not in known():
-            return f"{where}: unknown value {item!r}"
+            return f"{cls.__name__}.{name}: unknown value {item!r}"
     return None
 
 
 @cache
-def _type_hints(cls: type) -> dict[str, object]:
-    return typing.get_type_hints(cls)
+def _checks(cls: type) -> tuple[tuple[str, object, Callable[[], Collection[str]] | None], ...]:
+    """Per field of a dataclass: its name, type hint and closed list of values, if any."""
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        (f.name, hints[f.name], KNOWN_VALUES.get((cls, f.name)))
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+    )
+
+
+@cache
+def _shape(hint: object) -> tuple[object, tuple]:
+    return typing.get_origin(hint), typing.get_args(hint)
 
 
 def _mismatch(value: object, hint: object) -> str | None:
     """Why ``value`` does not fit the type hint ``hint``, or None when it does."""
     if hint is typing.Any or hint is object:
         return None
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    origin, args = _shape(hint)
     if origin in (typing.Union, types.UnionType):
         problems = [_mismatch(value, option) for option in args]
         return None if None in problems else problems[0]

@@ -105,6 +105,7 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
 
 
 _COUNTED = re.compile(r"^[2-9２-９二三四五六七八九](?:カ|か|ヶ|ケ|ヵ)国$")
+_COUNT_STARTS = frozenset("23456789２３４５６７８９二三四五六七八九")
 
 
 def counted_states(doc: Doc) -> list[Found]:
@@ -113,10 +114,14 @@ def counted_states(doc: Doc) -> list[Found]:
     they are (アジア3カ国, 周辺4カ国): those are named later, if at all."""
     found = []
     for i in range(len(doc) - 1):
-        end = next(
-            (j for j in range(i + 1, min(i + 4, len(doc) + 1)) if _COUNTED.match(doc[i:j].text)),
-            None,
-        )
+        if doc[i].text[:1] not in _COUNT_STARTS:
+            continue
+        text, end = "", None
+        for j in range(i, min(i + 3, len(doc))):
+            text += doc[j].text
+            if _COUNTED.match(text):
+                end = j + 1
+                break
         if end is None:
             continue
         before = doc[i - 1] if i > 0 else None

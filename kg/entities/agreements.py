@@ -13,6 +13,7 @@ agreement named before, not a new one (``ontology/anaphora.yaml``).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -22,16 +23,25 @@ from kg.model import Mention
 MAX_DESCRIPTION_CHARS = 50
 
 
+@cache
+def _name_patterns(heads: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    alternatives = "|".join(map(re.escape, heads))
+    return (
+        re.compile(rf"「([^「」]{{4,40}}(?:{alternatives}))」"),  # not a bare 「同盟条約」
+        re.compile(
+            rf"([\u4e00-\u9fff\u30a0-\u30ff・]{{2,30}}(?:{alternatives}))[（(][A-Z]{{2,10}}[)）]"
+        ),
+    )
+
+
 def named_agreements(doc: Doc) -> list[tuple[Span, Mention]]:
     """Agreements named in 「」 or with an acronym after the name."""
-    heads = "|".join(map(re.escape, agreement_heads()))
-    patterns = (
-        re.compile(rf"「([^「」]{{4,40}}(?:{heads}))」"),  # not a bare 「同盟条約」
-        re.compile(rf"([\u4e00-\u9fff\u30a0-\u30ff・]{{2,30}}(?:{heads}))[（(][A-Z]{{2,10}}[)）]"),
-    )
+    text = doc.text
+    if "「" not in text and "(" not in text and "（" not in text:
+        return []
     found = []
-    for pattern in patterns:
-        for match in pattern.finditer(doc.text):
+    for pattern in _name_patterns(tuple(agreement_heads())):
+        for match in pattern.finditer(text):
             span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             if span is not None:
                 mention = Mention(
@@ -47,11 +57,13 @@ def described_agreements(
     """Agreements described by a noun phrase; ``taken``: tokens already in a mention;
     ``references``: bare words that refer back rather than describe (条約, 協定)."""
     words = name_words()
+    nouns = words.agreements | words.agreements_when_signed
+    endings = _endings(nouns)
     found = []
     for token in doc:
-        if token.i in taken or not _ends_phrase(token):
+        if token.text not in endings or token.i in taken or not _ends_phrase(token):
             continue
-        head = _head(doc, token.i + 1, words.agreements | words.agreements_when_signed)
+        head = _head(doc, token.i + 1, nouns)
         if head is None or any(i in taken for i in range(head, token.i + 1)):
             continue
         noun = doc[head : token.i + 1].text
@@ -87,6 +99,12 @@ def _refers_back(described: Span, inner: Span, noun: str, references: frozenset[
     if modifiers and all(t.text in generic for t in modifiers):
         return True
     return not modifiers and noun not in name_words().agreements
+
+
+@cache
+def _endings(nouns: frozenset[str]) -> frozenset[str]:
+    """Every ending of an agreement noun: the words its last token can be (書, 文書 …)."""
+    return frozenset(noun[i:] for noun in nouns for i in range(len(noun)))
 
 
 def _ends_phrase(token: Token) -> bool:

@@ -5,6 +5,8 @@ or GiNZA knows the person or not."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Doc, Span, Token
 
 from kg.entities.lexicon import (
@@ -100,9 +102,14 @@ def _before_reading(doc: Doc, i: int) -> int:
     return i
 
 
+@lru_cache(maxsize=8192)
+def _first_char(char: str) -> str:
+    return normalize(char)
+
+
 def title_at(doc: Doc, i: int, gaz: Gazetteer) -> str | None:
     """The longest title starting at token ``i`` and ending at a token boundary."""
-    if not doc[i].text or normalize(doc[i].text[0]) not in gaz.title_starts:
+    if not doc[i].text or _first_char(doc[i].text[0]) not in gaz.title_starts:
         return None
     text = ""
     ends = set()
