@@ -41,6 +41,7 @@ from kg.entities.lexicon import (
     is_katakana,
     name_words,
     ne_label_map,
+    title_at,
 )
 from kg.entities.names import Known, compound_names, ginza_names, quoted_names
 from kg.entities.persons import title_references, titled_persons
@@ -211,10 +212,8 @@ def _shift_ginza_data(doc: Doc, i: int, added: int) -> None:
 
 
 def _title_follows(doc: Doc, i: int, gazetteer: Gazetteer) -> bool:
-    for j in range(i, min(i + 3, len(doc))):
-        if gazetteer.title_at(normalize("".join(t.text for t in doc[j : j + 4]))):
-            return True
-    return False
+    """Whether a title starts within the three words from ``i`` (…|外務省|報道官)."""
+    return any(title_at(doc, j, gazetteer) for j in range(i, min(i + 3, len(doc))))
 
 
 def arbitrate(candidates: list[Found], known: list[Found]) -> list[Found]:

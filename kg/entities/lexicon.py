@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
+from kg.gazetteer import Gazetteer, normalize, without_gloss
 from kg.resources import ontology_file, read_yaml
 
 HONORIFICS = frozenset({"氏", "さん", "様", "君"})
@@ -141,6 +142,15 @@ def is_katakana(text: str) -> bool:
     return bool(_KATAKANA.match(text)) and any(c not in NAME_JOINERS for c in text)
 
 
+def is_kanji(text: str) -> bool:
+    """A word written in kanji only (趙, 薛祥).
+
+    >>> is_kanji("薛祥"), is_kanji("ロシア"), is_kanji("")
+    (True, False, False)
+    """
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def is_latin(text: str) -> bool:
     """A word in Latin letters (an acronym or a foreign name): CNN, AFP, Reuters."""
     return bool(_LATIN.match(text)) and bool(_HAS_LATIN.search(text))
@@ -173,3 +183,30 @@ def is_number_like(token: Token) -> bool:
 def looks_named(token: Token) -> bool:
     """A token that makes a compound a name: a proper noun, katakana or Latin letters."""
     return is_proper(token) or is_katakana(token.text) or is_latin(token.text)
+
+
+# --- Titles in a parse. ---
+
+
+@lru_cache(maxsize=8192)
+def _first_char(char: str) -> str:
+    return normalize(char)
+
+
+def title_at(doc: Doc, i: int, gaz: Gazetteer) -> str | None:
+    """The longest title starting at token ``i`` and ending at a token boundary (or where
+    a one-token title's gloss in brackets begins: 国王(スルタン))."""
+    if i >= len(doc) or not doc[i].text or _first_char(doc[i].text[0]) not in gaz.title_starts:
+        return None
+    text = ""
+    ends = set()
+    for token in doc[i : i + 6]:
+        bare = without_gloss(token.text)
+        if bare != token.text:  # 国王(スルタン) is one token: the title ends before its gloss
+            ends.add(len(normalize(text + bare)))
+        text += token.text
+        ends.add(len(normalize(text)))
+    title = gaz.title_at(normalize(text))
+    while title is not None and len(title) not in ends:
+        title = gaz.title_at(title[:-1]) if len(title) > 1 else None
+    return title

@@ -30,6 +30,7 @@ from kg.entities.lexicon import (
     looks_named,
     name_words,
     ne_label_map,
+    title_at,
 )
 from kg.gazetteer import Gazetteer, normalize
 from kg.model import Mention
@@ -127,8 +128,7 @@ def _person_before_body(span: Span, gaz: Gazetteer, known: Known) -> tuple[Span,
     titled Person; the caller keeps the body.  None unless a title follows and the span
     opens with name words (人名, or katakana no one knows) before a known name or a body."""
     doc = span.doc
-    after = normalize("".join(t.text for t in doc[span.end : span.end + 4]))
-    title = gaz.title_at(after) if after else None
+    title = title_at(doc, span.end, gaz)
     if title is None:
         return None
     end = span.start
@@ -161,8 +161,7 @@ def _person_before_title(
 ) -> bool:
     """Whether a compound's head word begins a title (党|書記長) and the words before it
     are a person's name, not a known state or body (ロシア|外務省報道官 stays a body)."""
-    text = normalize("".join(t.text for t in doc[head : head + 4]))
-    title = gaz.title_at(text)
+    title = title_at(doc, head, gaz)
     if title is None or len(title) <= len(normalize(doc[head:end].text)):
         return False
     name = doc[start:head]

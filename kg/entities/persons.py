@@ -5,20 +5,20 @@ or GiNZA knows the person or not."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from spacy.tokens import Doc, Span, Token
 
 from kg.entities.lexicon import (
     NAME_JOINERS,
+    is_kanji,
     is_katakana,
     is_latin,
     is_person_name,
     is_proper,
     name_words,
+    title_at,
 )
 from kg.entities.names import Known, _suffix_kind, split_state_suffix
-from kg.gazetteer import Gazetteer, normalize, without_gloss
+from kg.gazetteer import Gazetteer, normalize
 from kg.model import Mention
 
 MAX_NAME_TOKENS = 6
@@ -75,7 +75,7 @@ def _given_name_start(doc: Doc, end: int, known: Known) -> int:
         j > 0
         and end - j < 2
         and len(doc[j - 1].text) == 1
-        and "\u4e00" <= doc[j - 1].text <= "\u9fff"
+        and is_kanji(doc[j - 1].text)
         and not known.named(doc[j - 1])
         and "人名-姓" not in doc[j - 1].tag_
     ):
@@ -102,29 +102,6 @@ def _before_reading(doc: Doc, i: int) -> int:
     return i
 
 
-@lru_cache(maxsize=8192)
-def _first_char(char: str) -> str:
-    return normalize(char)
-
-
-def title_at(doc: Doc, i: int, gaz: Gazetteer) -> str | None:
-    """The longest title starting at token ``i`` and ending at a token boundary."""
-    if not doc[i].text or _first_char(doc[i].text[0]) not in gaz.title_starts:
-        return None
-    text = ""
-    ends = set()
-    for token in doc[i : i + 6]:
-        bare = without_gloss(token.text)
-        if bare != token.text:  # 国王(スルタン) is one token: the title ends before its gloss
-            ends.add(len(normalize(text + bare)))
-        text += token.text
-        ends.add(len(normalize(text)))
-    title = gaz.title_at(normalize(text))
-    while title is not None and len(title) not in ends:
-        title = gaz.title_at(title[:-1]) if len(title) > 1 else None
-    return title
-
-
 def _name_part(token: Token, known: Known) -> bool:
     """A word that can be part of a name right before a title."""
     if known.named(token):
@@ -142,7 +119,7 @@ def _read_kanji(token: Token, known: Known) -> bool:
         token.pos_ in ("NOUN", "PROPN")
         and not known.named(token)
         and not _has_case(token)
-        and all("\u4e00" <= ch <= "\u9fff" for ch in token.text)
+        and is_kanji(token.text)
     )
 
 
