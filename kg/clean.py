@@ -202,6 +202,8 @@ def clean(raw: str, *, doc_id: str, source: str, url: str | None = None) -> Arti
     multi = len(blocks) > 1
     if not multi:
         date = blocks[0].date if blocks else _fallback_date(page, body_start)
+        if date is None:  # a news wire's page dated only by the sources it cites
+            date = next((p.date for i, p in enumerate(page) if p.kind == DATE), None)
         blocks = [_Block(0, -1, date, title)]
     blocks[0] = replace(blocks[0], start=0)
     kept = _kept_paragraphs(page, blocks, body_start, None if multi else title)
@@ -536,6 +538,46 @@ def _date_residue(text: str) -> str:
     return _DATE_PUNCT_RE.sub("", _DATE_DECOR_RE.sub(" ", text))
 
 
+_CITATION = re.compile(r"^[^『』「」。]{0,30}『[^』]{2,}』[^『』「」。]{0,60}[。．.]?$")
+_CLAUSE_END = re.compile(r"』[^『』]*(?:を|が|は|に|と)[^『』]*[たるだす]。?$")
+
+
+def is_citation(text: str) -> bool:
+    """A sentence that only cites a source: an author, a title in 『』, a publisher or a
+    date (白川義和『北朝鮮ミサイル発射は「決議違反」』。).  A headline quoted as a source
+    states nothing of its own.
+
+    A line that is one quotation as a whole (「…が…を批判」。, "…を非難") quotes a
+    headline too.
+
+    >>> is_citation("白川義和『安保理が議長声明採択』。"), is_citation("同氏は『回顧録』を出した。")
+    (True, False)
+    >>> is_citation("「野党が無効を批判」。"), is_citation("「撤回する」と述べた。")
+    (True, False)
+    """
+    text = text.strip()
+    if _QUOTED_LINE.match(text):
+        return True
+    return bool(_CITATION.match(text)) and not _CLAUSE_END.search(text)
+
+
+_QUOTED_LINE = re.compile(
+    r'^(?:「[^「」]*(?:「[^「」]*」[^「」]*)*」|『[^『』]*』|"[^"]*"|“[^“”]*”)[。．.]?$'
+)
+
+
+def _is_source_date(page: list[_Line], i: int) -> bool:
+    """Whether a date line dates a cited source (著者『題名』。 then 産経新聞、2006年9月20日。):
+    it tells when the article was written, but heads no block of the page."""
+    if page[i].text.endswith(("、", ",", "，")):
+        return True
+    j = i - 1
+    while j >= 0 and page[j].kind == BLANK:
+        j -= 1
+    text = page[j].text.strip() if j >= 0 else ""
+    return bool(_CITATION.match(text)) and not _CLAUSE_END.search(text)
+
+
 def _fallback_date(page: list[_Line], body_start: int | None) -> dt.date | None:
     """For a page without a date line: the first date in the lines above the body."""
     for line in page[: body_start if body_start is not None else 15]:
@@ -623,7 +665,7 @@ def _find_blocks(page: list[_Line]) -> list[_Block]:
     blocks: list[_Block] = []
     previous_date = -1
     for i, line in enumerate(page):
-        if line.kind != DATE:
+        if line.kind != DATE or _is_source_date(page, i):
             continue
         block = _block_at(page, i, previous_date)
         previous_date = i

@@ -50,6 +50,7 @@ from kg.nlp import (
 )
 from kg.outputs import staged_outputs
 from kg.relations import Extractor
+from kg.relations.arguments import SentenceContext
 from kg.relations.trace import SentenceTrace
 from kg.resolve import ArticleResolver, EntityTable, acronym_uses, named_mentions
 from kg.resources import rules_version
@@ -254,12 +255,19 @@ def extract_article(
     mentions = [find_mentions(doc, unit.offset, gazetteer) for doc, unit in parsed]
     resolver = ArticleResolver(gazetteer, scope=article.doc_id)
     resolver.know_agreements(m for unit in mentions for m in unit)
+    context = SentenceContext()  # one article: a line's topic carries to the next line
     found = []
     for (doc, unit), unit_mentions in zip(parsed, mentions, strict=True):
         resolved = [(m, resolver.resolve(m)) for m in unit_mentions]
         resolved = acronym_uses(doc, unit.offset, resolved, resolver, gazetteer)
         extractor = Extractor(
-            doc, unit.offset, article, gazetteer, resolved, trace=traces is not None
+            doc,
+            unit.offset,
+            article,
+            gazetteer,
+            resolved,
+            trace=traces is not None,
+            context=context,
         )
         events = extractor.events()
         if traces is not None:

@@ -25,12 +25,13 @@ NAMING_SOURCES = frozenset(
 )
 
 
-COUNTED_REACH = 120  # characters back that a counted reference (3カ国) looks for its states
+COUNTED_REACH = {"State": 120, "Person": 60}  # characters back that a counted reference
+# (3カ国, 2人) looks for what it counts: persons are counted where they are listed
 _NUMERALS = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def counted_number(text: str) -> int | None:
-    """The number a counted reference names: 3カ国 → 3, 三か国 → 3.
+    """The number a counted reference names: 3カ国 → 3, 三か国 → 3, 2人 → 2.
 
     >>> counted_number("3カ国"), counted_number("三か国"), counted_number("カ国")
     (3, 3, None)
@@ -190,7 +191,9 @@ class ArticleResolver:
             and normalize(head) in self.gazetteer.definites
         ):
             earlier = self._last(mention.kind)
-            if earlier:
+            # 同盟の復元に準ずる|条約: a description of the treaty named before; チリとの|協定
+            # after 漁業協定: another agreement, when the one before is itself only described
+            if earlier and not (start and earlier[0].startswith("agreement/")):
                 return earlier
         return (own,)
 
@@ -209,14 +212,15 @@ class ArticleResolver:
         return ()
 
     def _counted(self, mention: Mention) -> tuple[str, ...]:
-        """3カ国 / 4か国: the states named just before it, when there are that many within
-        the reach of one sentence (米英豪の協力は…と述べ、3カ国を批判); else unresolved."""
+        """3カ国 / 4か国 / 3人: the states (persons) named just before it, when there are that
+        many within the reach of one sentence (米英豪の協力は…と述べ、3カ国を批判); else
+        unresolved."""
         count = counted_number(mention.text)
         found: list[str] = []
         for start, entity_id in reversed(self.seen_at):
-            if mention.start - start > COUNTED_REACH:
+            if mention.start - start > COUNTED_REACH.get(mention.kind, 0):
                 break
-            if entity_id not in found and self._kind(entity_id) == "State":
+            if entity_id not in found and self._kind(entity_id) == mention.kind:
                 found.append(entity_id)
         return tuple(reversed(found[:count])) if count and len(found) >= count else ()
 

@@ -666,3 +666,22 @@ def test_a_line_of_related_dated_headlines_is_dropped():
     )
     article = clean(raw, doc_id="d", source="a.txt")
     assert "ナイロビ" in article.text and "オーストラリア" not in article.text
+
+
+def test_sources_cited_at_the_end_head_no_blocks() -> None:
+    """A news wire's article ends with its sources, each a 『title』 line and a 'publisher,
+    date' line: those dates tell when the article was written but head no list items, so
+    the headline stays the article's first paragraph (where its facts are read)."""
+    raw = (
+        "# ペルー大統領、チリを訪問\n\n"
+        "ペルーのロペス大統領は3日、チリの首都サンティアゴを訪問した。\n"
+        "両国は漁業協定の改定で合意した。\n"
+        "山田一郎『ペルー大統領がチリ訪問』。\n"
+        "東西新聞、2015年3月4日。\n"
+        "『ペルー・チリ首脳会談』。\n"
+        "南北通信、2015年3月4日。\n"
+    )
+    article = clean(raw, doc_id="d", source="d.txt")
+    assert article.text.startswith("ペルー大統領、チリを訪問\n")
+    assert len(article.sections) == 1
+    assert article.date == dt.date(2015, 3, 4)

@@ -11,6 +11,8 @@ BENCHMARKS = {
     "bare": "bare GiNZA nlp.pipe over the texts kg build would parse (a yardstick)",
     "ner": "kg's entity layer against raw GiNZA on a Japanese NER gold (stockmark)",
     "audit": "facts per 100 articles and a random sample of them to judge by hand",
+    "recall": "recall in the wild: sentences with a candidate word, judged by hand",
+    "constructions": "relation × trigger × construction matrix of generated sentences",
 }
 
 

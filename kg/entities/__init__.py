@@ -95,7 +95,13 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     taken = {i for span, m in chosen if m.source != "definite" for i in range(span.start, span.end)}
     described = described_agreements(doc, taken, frozenset(gazetteer.definites))
     taken |= {i for span, _ in described for i in range(span.start, span.end)}
-    titles = title_references(doc, gazetteer, taken)
+    states = {
+        i: m.entity_id
+        for span, m in chosen
+        if m.kind == "State" and m.entity_id
+        for i in range(span.start, span.end)
+    }
+    titles = title_references(doc, gazetteer, taken, states)
     chosen = [
         pair for pair in chosen if pair not in references or not _inside_any(pair[0], described)
     ]
@@ -105,22 +111,27 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     return [_placed(span, m, offset, gazetteer) for span, m in chosen]
 
 
-_COUNTED = re.compile(r"^[2-9２-９二三四五六七八九](?:カ|か|ヶ|ケ|ヵ)国$")
+_COUNTED = {
+    "State": re.compile(r"^[2-9２-９二三四五六七八九](?:カ|か|ヶ|ケ|ヵ)国$"),
+    "Person": re.compile(r"^[2-9２-９二三四五六七八九]人$"),
+}
 _COUNT_STARTS = frozenset("23456789２３４５６７８９二三四五六七八九")
 
 
 def counted_states(doc: Doc) -> list[Found]:
-    """Counted references to states named before (3カ国を批判, 米英豪の3カ国): the resolver
-    gives them the states named just before.  Not where a noun in front says which states
-    they are (アジア3カ国, 周辺4カ国): those are named later, if at all."""
+    """Counted references to states or persons named before (3カ国を批判, 米英豪の3カ国;
+    A氏とB氏、C氏の3人が): the resolver gives them the ones named just before.  Not
+    where a noun in front says which they are (アジア3カ国, 周辺4カ国, 日本人3人): those are
+    named later, if at all."""
     found = []
     for i in range(len(doc) - 1):
         if doc[i].text[:1] not in _COUNT_STARTS:
             continue
-        text, end = "", None
+        text, end, kind = "", None, None
         for j in range(i, min(i + 3, len(doc))):
             text += doc[j].text
-            if _COUNTED.match(text):
+            kind = next((k for k, pattern in _COUNTED.items() if pattern.match(text)), None)
+            if kind is not None:
                 end = j + 1
                 break
         if end is None:
@@ -132,7 +143,7 @@ def counted_states(doc: Doc) -> list[Found]:
         found.append(
             (
                 span,
-                Mention(span.text, span.start_char, span.end_char, "State", None, source="counted"),
+                Mention(span.text, span.start_char, span.end_char, kind, None, source="counted"),
             )
         )
     return found

@@ -126,17 +126,44 @@ def _head(doc: Doc, end: int, nouns: frozenset[str]) -> int | None:
 def _signed(token: Token, signing: frozenset[str]) -> bool:
     """Whether the phrase is what a signing verb or noun takes (…宣言に署名, 合意を結んだ)."""
     governor = token.head
-    return governor.i != token.i and (governor.lemma_ in signing or governor.text in signing)
+    if governor.i != token.i and (governor.lemma_ in signing or governor.text in signing):
+        return True
+    head = token.doc[token.i]  # 締結された|和平合意, 結んだ|合意: a relative clause signs it
+    while head.dep_ == "compound" and head.head.i > head.i:
+        head = head.head
+    return any(
+        c.dep_ == "acl" and c.i < token.i and (c.lemma_ in signing or c.text in signing)
+        for c in head.children
+    )
 
 
 def _compound_start(doc: Doc, head: int, taken: set[int]) -> int:
     """The first word of the noun compound the head ends (地域|協定, 円滑化|協定)."""
     start = head
-    while start > 0 and start - 1 not in taken and is_nounish(doc[start - 1]):
-        if is_number_like(doc[start - 1]):
+    while start > 0 and start - 1 not in taken:
+        numeral = _name_numeral(doc[start - 1], doc[head])
+        if not numeral and (not is_nounish(doc[start - 1]) or is_number_like(doc[start - 1])):
             break
         start -= 1
     return start
+
+
+def _name_numeral(token: Token, head: Token) -> bool:
+    """A kanji numeral compounded into an agreement's name, or the word it makes with the
+    noun after it (二|重|課税|防止|条約); not a date or a count written in figures before it
+    (11月|停戦合意, 2024年|協定)."""
+    if token.head.i != head.i or token.dep_ != "compound":
+        return False
+    doc = token.doc
+    if token.i > 0 and _kanji_numeral(doc[token.i - 1]):
+        return True  # 二|重: the noun after a kanji numeral
+    return _kanji_numeral(token)
+
+
+def _kanji_numeral(token: Token) -> bool:
+    return "数詞" in token.tag_.split("-") and not any(
+        c.isdigit() or c.isascii() for c in token.text
+    )
 
 
 def _description_start(doc: Doc, anchor: int, last: Token) -> int:
@@ -155,7 +182,13 @@ def _description_start(doc: Doc, anchor: int, last: Token) -> int:
             doc[child.right_edge.i + 1 : start]
         ):
             break
-        if any(t.is_punct or t.is_space for t in doc[left:start]):
+        cut = [t.i for t in doc[left:start] if t.is_punct or t.is_space]
+        if cut:  # …に加え、報酬を追加して授受する契約: the clause after the last comma
+            commas = doc[cut[-1]].text in ("、", ",", "，") and not any(
+                t.text in "「」『』()（）" for t in doc[cut[-1] : start]
+            )
+            if commas and cut[-1] + 1 < start and child.i > cut[-1]:
+                start = cut[-1] + 1
             break
         if last.idx + len(last.text) - doc[left].idx > MAX_DESCRIPTION_CHARS:
             break
@@ -171,6 +204,8 @@ def _describes(child: Token) -> bool:
     """A modifier that says which agreement: a noun phrase (Xの) or a clause that is no
     report of its making (編入する条約, 協力に関する協定; not 署名した条約)."""
     if child.dep_ in ("nmod", "compound", "amod", "nummod"):
+        if [c.text for c in child.children if c.dep_ == "case"] == ["と"]:
+            return False  # チリと|漁業協定を締結: the partner (チリとの協定 describes it)
         return not any(t.ent_type_ in ("Date", "Time") for t in child.subtree)
     if child.dep_ == "acl":
         signing = name_words().signing

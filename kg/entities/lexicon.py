@@ -51,6 +51,7 @@ class NameWords:
     body_verbal_nouns: frozenset[str]
     appositive: frozenset[str]
     quoted_classes: tuple[tuple[str, str], ...]  # (class noun, class), longest noun first
+    quoted_suffixes: tuple[tuple[str, str], ...]  # 「ビルト」紙: (suffix word, class)
     agreements: frozenset[str]
     agreements_when_signed: frozenset[str]
     signing: frozenset[str]
@@ -101,6 +102,11 @@ def name_words() -> NameWords:
                 ),
                 key=lambda pair: -len(pair[0]),
             )
+        ),
+        quoted_suffixes=tuple(
+            (noun, kind)
+            for kind, nouns in (data.get("quoted_name_suffixes") or {}).items()
+            for noun in nouns
         ),
         agreements=frozenset(nouns.get("always") or ()),
         agreements_when_signed=frozenset(nouns.get("when_signed") or ()),

@@ -209,6 +209,36 @@ def quoted_names(doc: Doc) -> list[tuple[Span, Mention]]:
         found.append(
             (span, Mention(span.text, span.start_char, span.end_char, kind, None, source="pattern"))
         )
+    return found + _quoted_before_suffix(doc)
+
+
+def _quoted_before_suffix(doc: Doc) -> list[tuple[Span, Mention]]:
+    """Names in 「」 right before a word that says their class (「ビルト」紙), each name of
+    a run of them (「コリエーレ・デッラ・セーラ」「ラ・レプブリカ」紙)."""
+    suffixes = dict(name_words().quoted_suffixes)
+    found = []
+    for i, token in enumerate(doc[1:], 1):
+        kind = suffixes.get(token.text)
+        close = i - 1
+        while kind is not None and close > 0 and doc[close].text == "」":
+            start = next(
+                (j for j in range(close - 1, max(-1, close - 30), -1) if doc[j].text in "「」"),
+                None,
+            )
+            if start is None or doc[start].text != "「" or start + 1 == close:
+                break
+            span = doc[start + 1 : close]
+            if any(t.text in "、。" for t in span) or len(span.text) > 40:
+                break
+            found.append(
+                (
+                    span,
+                    Mention(
+                        span.text, span.start_char, span.end_char, kind, None, source="pattern"
+                    ),
+                )
+            )
+            close = start - 1
     return found
 
 
@@ -292,6 +322,16 @@ def _past_ordinal(doc: Doc, start: int, end: int) -> int:
     return start
 
 
+def _ends_in_title(span: Span, gaz: Gazetteer) -> bool:
+    """Whether a span is a name and the person's title after it (ベナニ|外相)."""
+    doc = span.doc
+    for i in range(span.start + 1, span.end):
+        title = title_at(doc, i, gaz)
+        if title is not None and len(normalize(doc[i : span.end].text)) == len(title):
+            return True
+    return False
+
+
 def _classified(
     span: Span, label_kind: str | None, gaz: Gazetteer, known: Known, from_ginza: bool
 ) -> tuple[Span, Mention] | None:
@@ -314,8 +354,10 @@ def _classified(
         head = span.start if kind else None
     if kind is None:
         kind = label_kind
-        if kind == "Organization" and span.text.endswith(tuple(words.agreements)):
-            kind = "Agreement"  # アフリカ大陸自由貿易圏 labelled an organization
+        if kind in ("Organization", "Place") and _ends_in_title(span, gaz):
+            return None  # ベナニ外相 labelled an organization: a person, whom titles find
+        if kind in ("Organization", "Place") and span.text.endswith(tuple(words.agreements)):
+            kind = "Agreement"  # アフリカ大陸自由貿易圏 labelled an organization or a place
         if (
             kind == "Organization"
             and from_ginza

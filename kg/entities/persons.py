@@ -37,11 +37,14 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
             inside.add(j)
             j += 1
         end = _before_reading(doc, i)  # ソンサイ（ソンサイ・シーパンドン）党副書記長
+        end = _past_body(doc, end, known)  # ブラッター|前|FIFA|会長
         start = _given_name_start(doc, end, known)  # 趙|立|堅: a surname, then one-kanji words
         read = end < i  # a reading in brackets spells out the whole name: its kanji all count
         while start > max(0, end - MAX_NAME_TOKENS) and (
             _name_part(doc[start - 1], known) or read and _read_kanji(doc[start - 1], known)
         ):
+            if _script_break(doc, start - 1):
+                break  # グルノーブル・|田部和良: a katakana name's ・ joins no kanji name
             start -= 1
         while start < end and doc[start].text in NAME_JOINERS:
             start += 1
@@ -65,6 +68,37 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
         )
         found.append((name, mention))
     return found
+
+
+def _script_break(doc: Doc, i: int) -> bool:
+    """Whether the joiner at ``i`` stands between a katakana word and a kanji one (a club or
+    a place, then a Japanese name: グルノーブル・田部和良), not inside one name."""
+    if doc[i].text not in NAME_JOINERS or i == 0 or i + 1 >= len(doc):
+        return False
+    return is_katakana(doc[i - 1].text) and is_kanji(doc[i + 1].text[:1])
+
+
+def _past_body(doc: Doc, end: int, known: Known) -> int:
+    """Where a name ends that stands before the body whose title follows, written as an
+    acronym or a name the gazetteer knows, with 前/元 between or not (ブラッター|前|FIFA|会長,
+    バッハ|IOC|会長); ``end`` if no name stands there."""
+    j = end
+    while (
+        j > 0
+        and end - j < 3
+        and (
+            is_latin(doc[j - 1].text)
+            and doc[j - 1].text.isupper()
+            and len(doc[j - 1].text) > 1
+            or known.kinds.get(j - 1) == "Organization"
+        )
+    ):
+        j -= 1
+    if j == end:
+        return end
+    if j > 0 and doc[j - 1].text in ("前", "元", "現"):
+        j -= 1
+    return j if j > 0 and _name_part(doc[j - 1], known) else end
 
 
 def _given_name_start(doc: Doc, end: int, known: Known) -> int:
@@ -94,7 +128,11 @@ def _before_reading(doc: Doc, i: int) -> int:
         if doc[j].text in ("(", "（"):
             reading = doc[j + 1 : i - 1]
             if reading and all(
-                is_katakana(t.text) or t.text in NAME_JOINERS or "人名" in t.tag_ or t.is_alpha
+                is_katakana(t.text)
+                or t.text in NAME_JOINERS
+                or "人名" in t.tag_
+                or t.is_alpha
+                or t.text in ("-", "‐", "－")  # ( GordanaPop - Lazić): the original spelling
                 for t in reading
             ):
                 return j
@@ -139,10 +177,14 @@ def _common_word(text: str) -> bool:
     return text in words.not_names or words.head_kind(text) is not None
 
 
-def title_references(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[tuple[Span, Mention]]:
-    """Titles standing for a person named before (首相は…, 同大統領): a title that follows
-    no name and heads no compound (大統領選), with 同 in front or none.  The resolver
-    gives them the person last named with that title in the article."""
+def title_references(
+    doc: Doc, gaz: Gazetteer, taken: set[int], states: dict[int, str] | None = None
+) -> list[tuple[Span, Mention]]:
+    """Titles standing for a person named before (首相は…, 同大統領, 韓国大統領の訪問): a
+    title that follows no name and heads no compound (大統領選), with 同 or a state
+    (``states``: its tokens' ids) in front, or nothing.  The resolver gives them the person
+    last named with that title in the article (of that state, where one is written)."""
+    states = states or {}
     found = []
     inside = set()  # tokens of a longer title that starts earlier (国務|長官)
     for i in range(len(doc)):
@@ -150,16 +192,20 @@ def title_references(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[tuple[Sp
         end = i
         while title is not None and end < len(doc) and len(normalize(doc[i:end].text)) < len(title):
             end += 1
-        if i in taken or i in inside or title is None or len(title) < 2:
+        if i in states:  # 韓国|大統領: a title written with a state's name is no title here
+            continue
+        if i in inside or title is None or len(title) < 2:
             inside.update(range(i + 1, end))
             continue
         inside.update(range(i + 1, end))
         start = i - 1 if i > 0 and doc[i - 1].text == "同" else i
         if any(t in taken for t in range(start, end)):
             continue
+        state = _state_before(doc, i, states)
         if (
             start == i
             and i > 0
+            and state is None
             and (_name_part(doc[i - 1], Known({}, {})) or is_proper(doc[i - 1]))
         ):
             continue  # a name the finders did not take: not a reference
@@ -171,7 +217,23 @@ def title_references(doc: Doc, gaz: Gazetteer, taken: set[int]) -> list[tuple[Sp
             continue  # 大統領選, 首相官邸: a compound
         span = doc[start:end]
         mention = Mention(
-            span.text, span.start_char, span.end_char, "Person", None, title=title, source="title"
+            span.text,
+            span.start_char,
+            span.end_char,
+            "Person",
+            None,
+            title=title,
+            source="title",
+            related=(state,) if state else (),
         )
         found.append((span, mention))
     return found
+
+
+def _state_before(doc: Doc, i: int, states: dict[int, str]) -> str | None:
+    """The state written right before a title (韓国|大統領, 韓国の|大統領), if any."""
+    if i > 0 and i - 1 in states:
+        return states[i - 1]
+    if i > 1 and doc[i - 1].text == "の" and i - 2 in states:
+        return states[i - 2]
+    return None

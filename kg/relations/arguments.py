@@ -125,6 +125,8 @@ class Arguments:
                     ids = self._states_of_places(head, role.kinds)
                 if not ids and clauses and head.lemma_ in self.rules.nominalizers:
                     ids = self._clause_entities(head, role.kinds)
+                if not ids and role.acts:
+                    ids = self._actor_of_act(head, role.kinds)
                 if ids:
                     self._note(trace, role_name, slot, head, "filled", ids=tuple(ids))
                     return ids
@@ -179,23 +181,48 @@ class Arguments:
             )
             yield from sx.adjacent_argument(trigger, ("を",))
             yield from sx.displaced_object(pred)
-        elif slot == "dative":
-            yield from (c for c in children if sx.case(c) in sx.DATIVE)
+            for role in children:  # X外相を|特使として派遣: the parser hangs it on the role
+                if sx.case(role) == "として":
+                    yield from (c for c in role.children if sx.case(c) == "を")
+        elif slot == "dative":  # に, への, に対して; also as a topic (モロッコには)
+            yield from (c for c in children if sx.bare_case(c) in sx.DATIVE)
             yield from sx.adjacent_argument(trigger, sx.DATIVE)
             yield from sx.stray_arguments(pred, sx.DATIVE)
         elif slot == "location":
-            yield from (c for c in children if sx.case(c) == "で")
+            for place in (c for c in children if sx.case(c) == "で"):
+                if place.lemma_ == "間":  # AとBの間で交わされた: A and B
+                    yield from (g for g in place.children if sx.case(g) == "の")
+                else:
+                    yield place
+        elif slot == "partner":  # ネパールと|結んだ, インドネシア政府との間で|締結
+            yield from sx.partners(children)
+            yield from (  # チリと|漁業協定を締結: the parser hangs it on the object
+                t
+                for c in children
+                if sx.case(c) == "を"
+                for t in c.children
+                if t.dep_ in ("nmod", "obl") and sx.case(t) == "と" and t.i < c.i
+            )
         elif slot == "about":
             yield from (c for c in children if sx.case(c) in sx.ABOUT)
         elif slot == "agent_by":
             yield from (c for c in children if sx.case(c) in sx.AGENT_BY)
         elif slot == "source":
-            yield from (c for c in children if sx.case(c) == "から")
+            yield from (c for c in children if sx.bare_case(c) == "から")
             yield from sx.adjacent_argument(trigger, ("から",))
+            for clause in pred.children:  # Xから「…」と非難された: the parser hangs it inside
+                if clause.dep_ in sx.QUOTE_DEPS and sx.quoted(clause) and clause.i < pred.i:
+                    yield from (c for c in clause.children if sx.case(c) == "から")
         elif slot == "genitive":
             yield from (
                 c for c in trigger.children if c.dep_ == "nmod" and sx.case(c) in sx.GENITIVE
             )
+            for other in trigger.children:  # ネパールの|コロンビアへの|非難: the parser hangs
+                # the actor on the named recipient; a name takes no の-modifier of its own
+                if other.i in self.token_ids and sx.case(other) in ("への", "に対する", "との"):
+                    yield from (
+                        c for c in other.children if c.dep_ == "nmod" and sx.case(c) == "の"
+                    )
         elif slot == "compound":
             yield from (c for c in trigger.children if c.dep_ == "compound")
             # a noun right before the trigger noun with no particle between is a compound
@@ -210,14 +237,19 @@ class Arguments:
                     c for c in trigger.head.children if c.dep_ == "compound" and c.i < trigger.i
                 )
                 yield trigger.head
-        elif slot == "relative_head":
-            if pred.dep_ == "acl" and pred.head.i > pred.i:
+        elif slot == "relative_head":  # 武器を供与した|ケニアは: the clause leaves out its
+            # subject (with a subject of its own, the noun is another argument: relative_gap)
+            if pred.dep_ == "acl" and pred.head.i > pred.i and not self._states_subject(pred):
                 yield from _noun_phrase_heads(pred.head)
             elif pred.dep_ == "nmod" and pred.lemma_ in self.rules.aspect_suffixes:
                 yield from _noun_phrase_heads(pred.head)  # ロシアを訪問中のモディ首相
             following = self._relative_head_after(trigger)
             if following is not None:
                 yield following
+        elif slot == "relative_gap":  # ケニアが戦車を供与した|フィンランドは: a clause with
+            # its own subject leaves out the argument the noun it modifies is
+            if pred.dep_ == "acl" and pred.head.i > pred.i and self._states_subject(pred):
+                yield from _noun_phrase_heads(pred.head)
         elif slot == "summoned":  # 日本の大使を呼んで抗議: the envoy's state is protested to
             for clause in pred.children:
                 if (
@@ -241,6 +273,13 @@ class Arguments:
                 stray = sx.stray_arguments(clause, ("が",))
                 yield from sx.subjects(list(clause.children) + stray, topics=False)
                 yield from sx.bracketed_topics(clause)
+
+    @staticmethod
+    def _states_subject(pred: Token) -> bool:
+        """Whether a relative clause states its subject (ケニアが|供与した, ケニアの|供与した)."""
+        return any(
+            c.dep_ == "nsubj" and sx.case(c) in ("が", "の") and c.i < pred.i for c in pred.children
+        )
 
     def _subject_heads(self, pred: Token, children: list[Token]) -> list[Token]:
         """Subjects of a predicate, with the comma rule of Japanese news prose: a subject
@@ -284,7 +323,7 @@ class Arguments:
     def _headline_subject(self, pred: Token, children: list[Token]) -> list[Token]:
         """A headline's subject, set off by a comma with no particle (モディ首相、ウクライナを
         初訪問), wherever the parser hung it, for the first predicate after it."""
-        subject = sx.headline_subject(pred.sent)
+        subject = sx.headline_subject(pred.sent, frozenset(self.token_ids))
         if (
             subject is None
             or subject.i > pred.i
@@ -321,12 +360,25 @@ class Arguments:
         ends in its attributive form right before a noun phrase qualifies."""
         doc = trigger.doc
         i = trigger.i + 1
+        if i < len(doc) and doc[i].lemma_ in self.rules.aspect_suffixes:
+            suffix = i  # ペルーを訪問中だった|チリのバチェレ大統領
+            i += 1
+            while i < len(doc) and doc[i].dep_ in ("aux", "cop") and doc[i].head.i == suffix:
+                i += 1
+            if doc[i - 1].text not in ("た", "の"):
+                return None
+            return self._person_after(doc, i)
         while i < len(doc) and doc[i].dep_ == "aux" and doc[i].head.i == trigger.i:
             i += 1
         if i == trigger.i + 1 or i >= len(doc) or doc[i - 1].lemma_ not in ("た", "する", "いる"):
             return None
         if doc[i - 1].text not in ("た", "する", "している", "いる"):
             return None
+        return self._person_after(doc, i)
+
+    def _person_after(self, doc: Doc, i: int) -> Token | None:
+        """The first person named in the noun phrase starting at ``i`` (its の-modifiers
+        stepped over: チリの|バチェレ大統領)."""
         for token in doc[i : i + 8]:
             if token.is_punct or (token.pos_ == "ADP" and token.text != "の"):
                 return None
@@ -338,7 +390,11 @@ class Arguments:
         """The noun carrying a trigger to a light verb (遺憾の|意を|表明), if any."""
         head = trigger.head
         if (
-            trigger.dep_ in ("nmod", "advmod", "compound")
+            (
+                trigger.dep_ in ("nmod", "advmod", "compound")
+                or trigger.dep_ in ("acl", "amod")
+                and trigger.pos_ == "ADJ"  # 批判的な|姿勢を示す
+            )
             and head.lemma_ in self.rules.carrier_nouns
             and head.dep_ == "obj"
             and head.head.lemma_ in self.rules.light_verbs
@@ -371,9 +427,81 @@ class Arguments:
             return head
         return trigger
 
+    def gapped_pairs(self, rule: Rule, trigger: Token) -> list[tuple[list[str], list[str]]]:
+        """Gapping (スウェーデンがケニアに、ノルウェーがウガンダに物資を送った; AがBを、CがDを非難):
+        each subject with the argument written right after it, when the predicate has two or
+        more such pairs, the first ones closed by a comma; [] otherwise."""
+        if rule.target is None:
+            return []
+        cases = {"object": ("を",), "dative": sx.DATIVE}
+        wanted = tuple(c for slot in rule.target.slots for c in cases.get(slot, ()))
+        pred = self.predicate_head(trigger)
+        phrases = sorted(
+            {c for c in (*pred.children, *trigger.children) if c.i < trigger.i},
+            key=lambda t: t.i,
+        )
+        marked = [
+            (p, "S" if sx.case(p) == "が" else "T")
+            for p in phrases
+            if sx.case(p) == "が" or sx.case(p) in wanted
+        ]
+        if (
+            len(marked) < 4
+            or len(marked) % 2
+            or any(kind != "ST"[n % 2] for n, (_, kind) in enumerate(marked))
+        ):
+            return []
+        pairs = [(marked[n][0], marked[n + 1][0]) for n in range(0, len(marked), 2)]
+        if not all(sx.comma_after(target) for _, target in pairs[:-1]):
+            return []
+        found = []
+        for subject, target in pairs:
+            agents = self.phrase_entities(subject, rule.agent.kinds)
+            targets = self.phrase_entities(target, rule.target.kinds)
+            if agents and targets:
+                found.append((agents, targets))
+        return found if len(found) == len(pairs) else []
+
+    def excluded(self, sent: Span) -> set[str]:
+        """Entities a sentence sets apart (漁業協定を除き): what an exclusion verb takes."""
+        found: set[str] = set()
+        for verb in sent:
+            if verb.lemma_ in self.rules.exclusion_verbs:
+                for phrase in verb.children:
+                    if sx.case(phrase) == "を":
+                        found.update(self.phrase_entities(phrase, ()))
+        return found
+
+    def sent_to_fight(self, trigger: Token) -> bool:
+        """Troops sent to fight where they go (侵攻のため部隊を派遣, 兵士を派遣して戦わせる):
+        a purpose phrase of fighting, or a clause of fighting the dispatch leads into."""
+        combat = self.rules.combat_words
+        pred = self.predicate_head(trigger)
+        for purpose in (*pred.children, *trigger.children):
+            if purpose.lemma_ in ("ため", "目的") and purpose.i < trigger.i:
+                if any(t.lemma_ in combat for t in purpose.subtree):
+                    return True
+        if sx.tense(trigger) != "conjunctive":
+            return False
+        following = next(  # 派遣し、…と戦わせている: the next predicate, however it is parsed
+            (t for t in trigger.doc[trigger.i + 1 : trigger.sent.end] if t.pos_ == "VERB"), None
+        )
+        return following is not None and following.lemma_ in combat
+
     def phrase_entities(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
-        """Entities a noun phrase names: its head, else its compounds, else its の-modifiers."""
-        compounds = [c for c in head.children if c.dep_ in ("compound", "flat")]
+        """Entities a noun phrase names: its head, else its compounds, else its の-modifiers;
+        for a count the names it gives as examples (ペルーなど3カ国)."""
+        named = self._named(head, kinds)
+        if named or head.i in self.token_ids:
+            return named
+        examples = [c for c in head.children if sx.case(c) in ("など", "などの") and c.i < head.i]
+        found = [i for c in examples for i in self._named(c, kinds)]
+        return list(dict.fromkeys(found))
+
+    def _named(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
+        compounds = [
+            c for c in head.children if c.dep_ in ("compound", "flat") and not sx.posted_to(c)
+        ]  # タンザニアの駐ケニア大使: Kenya is where he serves, Tanzania whose he is
         genitives = [c for c in head.children if c.dep_ == "nmod" and sx.case(c) in sx.GENITIVE]
         agents = [c for c in genitives if sx.case(c) == "による"]
         genitives = agents or genitives  # イスラエルによるシリアの…空爆: the actor, not the place
@@ -434,7 +562,7 @@ class Arguments:
                 found.extend(self._ids_at(owner, kinds))
         if not found and token.i not in self.token_ids:
             for part in token.children:
-                if part.dep_ in ("compound", "flat"):
+                if part.dep_ in ("compound", "flat") and not sx.posted_to(part):
                     found.extend(self._ids_at(part, kinds))
         return found
 
@@ -494,6 +622,18 @@ class Arguments:
                 return None
         return None
 
+    def _actor_of_act(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
+        """Who does an act a noun names, written as the subject of a relative clause on it
+        (レバノンが行おうとしている|武装解除協議, 政府の提示した|改革案)."""
+        for clause in head.children:
+            if clause.dep_ == "acl" and clause.i < head.i:
+                for subject in clause.children:
+                    if subject.dep_ == "nsubj" and sx.case(subject) in ("が", "の"):
+                        ids = self.phrase_entities(subject, kinds)
+                        if ids:
+                            return ids
+        return []
+
     def _clause_entities(self, nominalizer: Token, kinds: tuple[str, ...]) -> list[str]:
         """条約を締結したことに懸念: the clause's object, else its subject."""
         for clause in nominalizer.children:
@@ -535,6 +675,8 @@ class Arguments:
                         return item
         if trigger.text.endswith("兵"):  # 派兵: the trigger names its own item
             return "兵力"
+        if trigger.lemma_ in self.rules.supply_items:  # 援助を行った: aid is what is given
+            return trigger.lemma_
         return None
 
     def inherited_subject(self, trigger: Token, role: Role, ctx: SentenceContext) -> list[str]:
@@ -547,13 +689,12 @@ class Arguments:
         if governor is not None and sx.lemma(governor) not in self.rules.self_report_verbs:
             return []
         node = self.predicate_head(trigger)
-        if self._apposed(trigger):  # 訪問先の|パリで|語った: who spoke was there
-            clause = trigger.head.head
-            subject = Role(tuple(s for s in role.slots if s != "relative_head"), role.kinds)
+        if self.apposed(trigger):  # 訪問先の|パリで|語った: who spoke was there
+            clause = trigger.head.head  # 訪問先のパリで語った|首相: the noun its clause modifies
             return (
-                self.fill(subject, clause)
+                self.fill(role, clause)
                 or self.earlier_clause_subject(clause, role, 0)
-                or self._sentence_topic(trigger, role)
+                or self.sentence_topic(trigger, role)
             )
         if sx.is_nominal(trigger) and node.i == trigger.i and trigger.dep_ not in ("ROOT", "conj"):
             return []  # プーチン氏の訪問を批判: the critic did not visit
@@ -576,11 +717,12 @@ class Arguments:
             return ids
         if self._has_own_subject(trigger):
             return []
-        return self._sentence_topic(trigger, role) or [
-            t for t in ctx.topic if self.kind(t) in role.kinds
-        ]
+        topic = self.sentence_topic(trigger, role)
+        if topic or self._subject_before(trigger):
+            return topic  # そこでは人々が…と非難した: the sentence names its own subject
+        return [t for t in ctx.topic if self.kind(t) in role.kinds]
 
-    def _apposed(self, trigger: Token) -> bool:
+    def apposed(self, trigger: Token) -> bool:
         """A trigger noun naming, with の, the place its clause's subject is at (訪問先の)."""
         rules = self.rules.by_word.get(trigger.lemma_, []) + self.rules.by_word.get(
             trigger.text, []
@@ -600,7 +742,7 @@ class Arguments:
             for c in [*pred.children, *trigger.children]
         )
 
-    def _sentence_topic(self, trigger: Token, role: Role) -> list[str]:
+    def sentence_topic(self, trigger: Token, role: Role) -> list[str]:
         """The sentence's own topic before the trigger (Xは…), wherever the parser hung it:
         a は-phrase outside quotation marks speaks of the whole sentence."""
         for token in trigger.sent:
@@ -653,15 +795,68 @@ class Arguments:
         """Whether a predicate on the trigger's path to the root has a subject before it."""
         node = trigger
         for _ in range(8):
-            if any(c.dep_ == "nsubj" and c.i < trigger.i for c in node.children):
+            if any(
+                c.dep_ == "nsubj" and c.i < trigger.i and not sx.in_brackets(c)
+                for c in node.children
+            ):  # a quotation's own subject is not the clause's
                 return True
             if node.head.i == node.i:
                 return False
             node = node.head
         return False
 
+    def _subject_before(self, trigger: Token) -> bool:
+        """Whether the sentence states a subject before the trigger (a が- or は-phrase outside
+        quotation marks, named or not): then no earlier sentence's topic is its subject.  A
+        clause the trigger quotes has its own (北朝鮮が…提供していると非難し: the critic is left
+        out), unless it holds two (人々が…大統領が殺害したと非難: the first is the critic's)."""
+        pred = self.predicate_head(trigger)
+        path, node = [trigger, pred], pred  # the predicates the trigger's clause belongs to
+        while node.head.i != node.i and len(path) < 12:
+            node = node.head
+            path.append(node)
+        quoted = [
+            t
+            for c in sx.quoted_clauses([*trigger.children, *pred.children])
+            for t in c.subtree
+            if t.dep_ == "nsubj"
+        ]
+        on_path = {p.i for p in path}
+        subjects = {
+            t.i
+            for t in trigger.sent
+            if t.i < trigger.i
+            and t.dep_ == "nsubj"
+            and sx.case(t) in ("が", "は")
+            and not sx.in_brackets(t)
+            and not self._in_adverbial_clause(t, on_path)
+        }
+        # a は-topic is the sentence's, wherever the parser hung it (関係者は、北朝鮮が…と非難)
+        inside = subjects & {t.i for t in quoted if sx.case(t) != "は"}
+        return len(subjects) > len(inside) or len(inside) > 1
+
+    def _in_adverbial_clause(self, token: Token, path: set[int]) -> bool:
+        """Whether a phrase stands in a clause that only sets the scene of the trigger's
+        (戦闘が起きた|際には, …のために), off the trigger's own path to the root."""
+        adverbial = self.rules.adverbial_nouns
+        node = token
+        while node.head.i != node.i and node.i not in path:
+            node = node.head
+            if node.i in path:
+                break
+            if node.lemma_ in adverbial or any(
+                c.dep_ in ("case", "mark") and c.lemma_ in adverbial for c in node.children
+            ):  # 戦闘が起きた|際には: 際 hung on the clause as its marker
+                return True
+        return False
+
     def topic(self, sent: Span) -> tuple[str, ...]:
+        """The actors a sentence is about (its first は-subject naming any), which a later
+        sentence's left-out subject may be; a time (イ大統領在任中は, 会期中は) is no topic."""
+        times = tuple(self.rules.adverbial_nouns | self.rules.aspect_suffixes)
         for token in sent:
+            if token.i not in self.token_ids and token.text.endswith(times):
+                continue  # 在任中は, 会期中は: when, not who
             if token.dep_ == "nsubj" and sx.case(token) == "は":
                 ids = self.phrase_entities(token, ACTORS)
                 if ids:

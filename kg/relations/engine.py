@@ -9,11 +9,11 @@ records what it did in :attr:`Extractor.sentences` (see :mod:`kg.relations.trace
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.clean import is_citation
 from kg.dates import normalize_date
 from kg.gazetteer import Gazetteer
 from kg.model import Article, Event, Evidence, Mention
@@ -35,6 +35,9 @@ class Extractor:
     mentions: list[tuple[Mention, tuple[str, ...]]]
     rules: RuleSet = field(default_factory=load_rules)
     trace: bool = False  # record what was found and why in ``sentences``
+    # What the article's sentences so far hand on (the last topic): shared by the units of
+    # one article, so a sentence's left-out subject may be the previous line's topic.
+    context: SentenceContext = field(default_factory=SentenceContext)
     sentences: list[SentenceTrace] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -47,7 +50,7 @@ class Extractor:
     def events(self) -> list[Event]:
         """Every event the rules find in the unit, one per mention and rule."""
         found: list[Event] = []
-        context = SentenceContext()
+        context = self.context
         for number, sent in enumerate(self.doc.sents):
             traced = self._sentence_trace(number, sent) if self.trace else None
             if traced is not None:
@@ -70,20 +73,31 @@ class Extractor:
         triggered by a prefix (訪 + a state), in the order of rules.yaml."""
         by_word = self.rules.by_word
         found = by_word.get(token.lemma_, []) + by_word.get(token.text, [])
+        joined = _joined(token)
+        if joined:  # 外遊|先: a trigger word the tokenizer split in two
+            found += by_word.get(joined, [])
         if len(token.text) >= 2:
             found += by_word.get(f"prefix:{token.text[:-1]}", [])
+        elif token.i > 0:  # 来|韓した: the prefix split off
+            found += by_word.get(f"prefix:{token.doc[token.i - 1].text}", [])
         return sorted(set(found), key=self.rules.rules.index) if len(found) > 1 else found
 
     def _is_trigger(self, token: Token, rule: Rule) -> bool:
         if rule.trigger_prefix:
             text = token.text
+            if len(text) == 1 and token.i > 0:
+                text = token.doc[token.i - 1].text + text  # 来|韓した
             if not (
                 len(text) == len(rule.trigger_prefix) + 1
                 and text.startswith(rule.trigger_prefix)
                 and text[-1] in self.gazetteer.abbreviations
             ):
                 return False
-        elif token.lemma_ not in rule.triggers and token.text not in rule.triggers:
+        elif (
+            token.lemma_ not in rule.triggers
+            and token.text not in rule.triggers
+            and _joined(token) not in rule.triggers
+        ):
             return False
         if token.i in self.arguments.token_ids:
             return False
@@ -120,6 +134,11 @@ class Extractor:
         self, rule: Rule, trigger: Token, sent: Span, ctx: SentenceContext, trace: RuleTrace | None
     ) -> list[Event]:
         raw_targets = self._raw_targets(rule, trigger)
+        excluded = self.arguments.excluded(sent)
+        if excluded and set(raw_targets) & excluded:  # 漁業協定を除き: not what was done
+            raw_targets = [t for t in raw_targets if t not in excluded]
+            if trace is not None:
+                trace.notes.append(f"set apart by {'/'.join(self.rules.exclusion_verbs)}")
         targets = list(dict.fromkeys(self._as_target(t, rule.relation) for t in raw_targets))
         if not targets:
             return _stop(trace, "no target")
@@ -127,6 +146,8 @@ class Extractor:
         item = self.arguments.item(rule, trigger)
         if rule.require_item and item is None:
             return _stop(trace, "no item: the rule needs one (troops, weapons, aid …)")
+        if rule.relation == "supplied" and self.arguments.sent_to_fight(trigger):
+            return _stop(trace, "troops sent to fight there: the place receives nothing")
         agents = self.arguments.fill(rule.agent, trigger, role_name="agent")
         if len(agents) > 1 and set(agents) & set(targets):  # 日本やマレーシアは現地に派遣
             targets = [t for t in targets if t not in agents]
@@ -142,22 +163,31 @@ class Extractor:
             agents = self.arguments.inherited_subject(trigger, rule.agent, ctx)
             if trace is not None and agents:
                 trace.notes.append(f"agent carried over: {', '.join(agents)}")
+        if rule.partner is not None:  # AがBと結んだ協定: both signed it
+            partners = self.arguments.fill(rule.partner, trigger, role_name="partner")
+            partners = [p for p in partners if p not in targets]
+            if partners and not agents and trigger.dep_ == "acl" and sx.passive(trigger):
+                # AはBと締結された合意に基づき: the topic is the other party
+                agents = self.arguments.sentence_topic(trigger, rule.agent)
+            agents = list(dict.fromkeys(agents + partners))
         if not agents:
             return _stop(trace, "no agent")
         modality, attributed, reason = self.modality.decide(trigger, sent)
         if trace is not None:
             trace.modality, trace.modality_reason, trace.attributed = modality, reason, attributed
+        pairs = self.arguments.gapped_pairs(rule, trigger) or [(agents, targets)]
+        if len(pairs) > 1 and trace is not None:
+            trace.notes.append(f"gapping: {len(pairs)} subject-argument pairs")
         events = []
-        for agent in agents:
-            for target in targets:
-                if agent == target:
-                    continue
-                if rule.relation == "visited" and self.arguments.home_state(agent) == target:
-                    if trace is not None:
-                        trace.notes.append(f"{agent} is at home in {target}: no visit")
-                    continue
-                event = self._event(rule, trigger, sent, agent, target, item, modality, attributed)
-                events.append(replace(event, place=place) if place != target else event)
+        for agent, target in ((a, t) for group, found in pairs for a in group for t in found):
+            if agent == target:
+                continue
+            if rule.relation == "visited" and self.arguments.home_state(agent) == target:
+                if trace is not None:
+                    trace.notes.append(f"{agent} is at home in {target}: no visit")
+                continue
+            event = self._event(rule, trigger, sent, agent, target, item, modality, attributed)
+            events.append(replace(event, place=place) if place != target else event)
         return events
 
     def _place(self, trigger: Token, raw_targets: list[str]) -> str | None:
@@ -244,21 +274,15 @@ class Extractor:
         return traced
 
 
-_CITATION = re.compile(r"^[^『』「」。]{0,30}『[^』]{2,}』[^『』「」。]{0,60}[。．.]?$")
-
-
-def is_citation(text: str) -> bool:
-    """A sentence that only cites a source: an author, a title in 『』, a publisher or a
-    date (白川義和『北朝鮮ミサイル発射は「決議違反」』。).  A headline quoted as a source
-    states nothing of its own.
-
-    >>> is_citation("白川義和『安保理が議長声明採択』。"), is_citation("同氏は『回顧録』を出した。")
-    (True, False)
-    """
-    return bool(_CITATION.match(text.strip())) and not _CLAUSE_END.search(text)
-
-
-_CLAUSE_END = re.compile(r"』[^『』]*(?:を|が|は|に|と)[^『』]*[たるだす]。?$")
+def _joined(token: Token) -> str:
+    """A word the tokenizer split in two, read at its second part: the noun compounded
+    right before it and the part (外遊|先 → 外遊先); "" if none."""
+    if token.i == 0:
+        return ""
+    before = token.doc[token.i - 1]
+    if before.dep_ == "compound" and before.head.i == token.i and before.pos_ == "NOUN":
+        return before.text + token.text
+    return ""
 
 
 def _stop(trace: RuleTrace | None, why: str) -> list[Event]:

@@ -33,11 +33,18 @@ class ModalityReader:
 
     def decide(self, trigger: Token, sent: Span) -> tuple[str, tuple[str, ...], str]:
         """The statement's modality, who it is attributed to, and why (for the trace)."""
+        if self.arguments.apposed(trigger) and trigger.head.head.i > trigger.i:
+            return self.decide(trigger.head.head, sent)  # 訪問先の|Xで|会見を開く方針: its clause's
         head = self.arguments.predicate_head(trigger)
         if head.i != trigger.i and head.lemma_ in self.rules.refusal_verbs:
             return "negated", (), f"refused or called off: {head.text}"
         if head.i != trigger.i and head.lemma_ in self.rules.postponing_verbs:
             return "planned", (), f"put off: {head.text}"
+        taker = self._taken_by(head)  # 滞在を否定, …訪れたことを否定, …非難することを拒否
+        if taker is not None and sx.lemma(taker) in self.rules.denial_verbs:
+            return "denied", (), f"what {taker.text} takes"
+        if taker is not None and taker.lemma_ in self.rules.refusal_verbs:
+            return "negated", (), f"refused or called off: {taker.text}"
         doc = trigger.doc
         if trigger.i + 1 < len(doc) and doc[trigger.i + 1].text == "へ" and sx.is_nominal(trigger):
             return "planned", (), "…へ: a headline's plan (訪米へ, 派遣へ)"
@@ -45,9 +52,14 @@ class ModalityReader:
         phrase = next((p for p in self.rules.planned_phrases if p in after), None)
         if phrase and not any(c in after[: after.find(phrase)] for c in "、。"):
             return "planned", (), f"{phrase}: a decision, not a deed"
-        own = self._marked(sx.clause_tail(trigger), MODALITIES)
+        own = self._marked(sx.clause_tail(trigger, self._relative(trigger)), MODALITIES)
+        if not own and head.i != trigger.i:  # 遺憾の意を表明することを要請, 示さなかった
+            own = self._marked(sx.clause_tail(head, self._relative(head)), MODALITIES)
         if own:
             return own[0], (), f"{own[1]} in the trigger's clause"
+        said = self._of_topic(trigger)  # Xの訪問は来月になる見通しだ: what is said of it
+        if said:
+            return said[0], (), f"{said[1]}: said of the trigger as a topic"
         for clause in self._governing_clauses(trigger):
             found = self._marked(sx.clause_tail(clause), MODALITIES[1:])  # not negation
             if found:
@@ -75,6 +87,50 @@ class ModalityReader:
         if marker:
             return "reported", (), f"{marker} in the sentence"
         return "asserted", (), "no modality word"
+
+    def _taken_by(self, head: Token) -> Token | None:
+        """The predicate that takes the trigger's clause (or the trigger noun) as its を-object:
+        滞在を|否定, 訪れたことを|否定, 非難することを|拒否; None if none."""
+        node = head
+        if node.dep_ == "acl" and node.head.lemma_ in self.rules.nominalizers:
+            node = node.head  # …訪れた|ことを
+        if node.dep_ == "obj" and sx.case(node) == "を" and node.head.i > node.i:
+            return node.head
+        return None
+
+    def _of_topic(self, trigger: Token) -> tuple[str, str] | None:
+        """The modality of what a nominal trigger is the topic or subject of (Xの訪問は来月に
+        なる見通しだ: planned; …訪問は実現の可能性が大きい: speculative)."""
+        if not sx.is_nominal(trigger) or trigger.dep_ != "nsubj":
+            return None
+        said = trigger.head
+        if said.i < trigger.i:
+            return None
+        # what is said of it: the predicate's own words and the phrases it takes directly
+        # (来月に|なる|見通しだ, 実現の|可能性が|大きい), not a clause or quotation on it
+        clauses = (*sx.CLAUSE_DEPS, "ccomp")
+        words = [*sx.clause_tail(said), said] + [
+            c
+            for c in said.children
+            if c.i > trigger.i and c.dep_ not in clauses and not sx.in_brackets(c)
+        ]
+        found = self._marked(words, MODALITIES[1:])
+        if found:
+            return found
+        future = next((t.text for t in words if t.text in self.rules.future_markers), None)
+        return ("planned", future) if future else None
+
+    def _relative(self, trigger: Token) -> bool:
+        """A relative clause on a noun that is what it speaks of, not its modality: any noun
+        but a nominalizer or a modality word (訪問する予定, 署名した可能性); a past clause's
+        agreement noun is what was agreed (締結された和平合意; 売却する契約 is a promise)."""
+        head = trigger.head
+        if trigger.dep_ != "acl" or head.i < trigger.i or head.lemma_ in self.rules.nominalizers:
+            return False
+        promised = self.rules.modality.get("promised", ())
+        if head.lemma_ in promised or head.text in promised:
+            return sx.tense(trigger) == "past"
+        return head.lemma_ not in self.rules.modal_nouns and head.text not in self.rules.modal_nouns
 
     def _marked(self, tail: list[Token], modalities: tuple[str, ...]) -> tuple[str, str] | None:
         """The first of ``modalities`` a word of ``tail`` marks, with that word."""
@@ -141,6 +197,10 @@ class ModalityReader:
             governor is not None
             and sx.lemma(trigger) in self.rules.performatives
             and sx.lemma(governor) in self.rules.self_report_verbs
+            and not any(  # 近く…を非難すると発表: announced for later, not done by saying it
+                t.text in self.rules.future_markers
+                for t in trigger.doc[governor.left_edge.i : trigger.i]
+            )
         )
 
     def _scheduled(self, trigger: Token, sent: Span) -> bool:
@@ -153,6 +213,8 @@ class ModalityReader:
         after publication, 来月 …): summaries also narrate the past in the non-past.
         """
         tense = sx.tense(trigger)
+        if sx.is_headline(sent) and not self._future_cue(sent):
+            return False  # 「首相、ペルーを訪ねる」: a headline tells what happened in the non-past
         if tense == "non-past":  # …滞在することを発表した: a clause made a noun is no relative
             nominalised = trigger.dep_ == "acl" and trigger.head.lemma_ in self.rules.nominalizers
             return (trigger.dep_ != "acl" or nominalised) and not self._listing(trigger)

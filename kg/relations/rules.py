@@ -18,6 +18,7 @@ class Role:
     slots: tuple[str, ...]
     kinds: tuple[str, ...] = ()
     places_as_states: bool = False  # トルコ南部の被災地に派遣: a place stands for its state
+    acts: bool = False  # Xが行う協議を批判: a noun naming an act stands for its actor
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Rule:
     agent: Role
     target: Role | None
     item: Role | None = None
+    partner: Role | None = None  # who did it with the agent (Bと協定を結んだ): agents too
     trigger_prefix: str | None = None
     target_from: str | None = None
     require_item: bool = False
@@ -63,6 +65,8 @@ class RuleSet:
     summon_verbs: frozenset[str] = frozenset()  # 大使を呼んで抗議
     evidential_verbs: frozenset[str] = frozenset()  # …とみられる: speculative
     site_nouns: frozenset[str] = frozenset()  # 被災地, 前線: a site in the place before it
+    exclusion_verbs: frozenset[str] = frozenset()  # X協定を除き: X is no argument
+    combat_words: frozenset[str] = frozenset()  # 侵攻のため部隊を派遣: no supply
     # Each trigger word (and a "prefix:訪" key) with the rules it triggers, in file order.
     by_word: dict[str, list[Rule]] = field(default_factory=dict)
 
@@ -77,6 +81,7 @@ def _role(spec: dict | None) -> Role | None:
         tuple(spec.get("slots") or ()),
         tuple(spec.get("kinds") or ()),
         places_as_states=places == "state",
+        acts=bool(spec.get("acts")),
     )
 
 
@@ -101,6 +106,7 @@ def load_rules() -> RuleSet:
             agent=_role(spec.get("agent")) or Role(("subject",)),
             target=_role(spec.get("target")),
             item=_role(spec.get("item")),
+            partner=_role(spec.get("partner")),
             trigger_prefix=spec.get("trigger_prefix"),
             target_from=spec.get("target_from"),
             require_item=bool(spec.get("require_item")),
@@ -137,5 +143,7 @@ def load_rules() -> RuleSet:
         site_nouns=words("site_nouns"),
         evidential_verbs=words("evidential_verbs"),
         summon_verbs=words("summon_verbs"),
+        exclusion_verbs=words("exclusion_verbs"),
+        combat_words=words("combat_words"),
         by_word=_index(rules),
     )

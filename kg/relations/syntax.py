@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 from kg.model import Event
 
 ARG_DEPS = frozenset({"nsubj", "obj", "obl", "nmod", "iobj", "csubj", "compound", "dislocated"})
-DATIVE = ("に対して", "に対し", "への", "に", "へ")
+DATIVE = ("に対して", "に対し", "に対する", "への", "に", "へ")
 ABOUT = ("について", "に関して", "をめぐり", "を巡り", "をめぐって", "を巡って")
 AGENT_BY = ("によって", "により", "による", "によつて")  # a passive's agent
 QUOTE_DEPS = frozenset({"advcl", "ccomp", "obl", "acl", "nmod"})  # …と非難, …との報道
@@ -37,6 +37,12 @@ def case(token: Token) -> str:
         if c.dep_ == "case" and c.i > token.i:
             parts.extend(g.text for g in c.children if g.dep_ == "fixed")
     return "".join(parts)
+
+
+def bare_case(token: Token) -> str:
+    """The case marker without a topic's は or も after it (モロッコには → に, からも → から)."""
+    marker = case(token)
+    return marker[:-1] if len(marker) > 1 and marker.endswith(("は", "も")) else marker
 
 
 def subjects(children: list[Token], topics: bool = True) -> Iterable[Token]:
@@ -148,6 +154,29 @@ def comma_after(token: Token) -> bool:
     return end < len(doc) and doc[end].text in ("、", ",", "，")
 
 
+def partners(children: list[Token]) -> list[Token]:
+    """The nouns a predicate is done together with: a と-phrase that is an argument of its
+    own (ネパールと結んだ), not a member of a list (AとBが) or a quotation (…と述べた), and
+    the noun of …との間で."""
+    found = []
+    for child in children:
+        if child.dep_ != "obl" or child.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if case(child) == "と":
+            found.append(child)
+        elif child.lemma_ == "間" and case(child) == "で":
+            found += [c for c in child.children if c.dep_ == "nmod" and case(c) == "との"]
+    return found
+
+
+def posted_to(token: Token) -> bool:
+    """A state an envoy is posted to (駐|ケニア|大使, 駐ケニア): where he serves, not whose
+    he is."""
+    doc = token.doc
+    start = token.left_edge.i
+    return token.text.startswith("駐") or start > 0 and doc[start - 1].text == "駐"
+
+
 def conjuncts(token: Token) -> list[Token]:
     """The nouns coordinated with ``token``: 北朝鮮とロシア, 米国および韓国, and lists set off
     by commas (ペルー、チリ、コロンビアの3カ国; A大統領、B首相ら各国首脳), at any depth."""
@@ -163,12 +192,40 @@ def conjuncts(token: Token) -> list[Token]:
             out.append(child)
         elif child.dep_ in ("nmod", "compound") and child.i < token.i and listed(child):
             out.append(child)
+        elif child.dep_ == "nmod" and not case(child) and _joined_by_cc(child, token):
+            out.append(child)  # ニコリッチ氏|および|デリッチ氏: the parser hangs および on B
+        elif child.dep_ in ("nmod", "compound") and not case(child) and _bracket_run(child):
+            out.append(child)  # 「エル・ムンド」「エル・パイス」紙: names in a row of brackets
     members = out + [member for child in out for member in conjuncts(child)]
     for child in token.children:  # A首相、Bの|C首相ら: the parser hangs A on Bの or on C
         if child.dep_ in ("nmod", "compound") and case(child) in ("の", "") and child.i < token.i:
             if child not in out:
-                members += [m for m in conjuncts(child) if listed(m) or m in members]
+                members += [
+                    m
+                    for m in conjuncts(child)
+                    if listed(m) or m in members or case(m) in ("と", "や") and comma_after(m)
+                ]  # A社長と、B|C|GMが: "と、" coordinates whatever the parser hangs it on
     return list(dict.fromkeys(members))
+
+
+def _bracket_run(token: Token) -> bool:
+    """Whether a name in 「」 is followed right away by another in 「」 (「A」「B」紙)."""
+    doc = token.doc
+    end = token.right_edge.i + 1
+    return (
+        end < len(doc)
+        and doc[end].text == "「"
+        and (doc[end - 1].text == "」" or end > 0 and doc[token.i + 1].text == "」")
+    )
+
+
+def _joined_by_cc(child: Token, token: Token) -> bool:
+    """Whether a coordinator (および, 並びに …) hung on ``token`` stands between it and
+    ``child`` (Aおよび B, parsed as A ← B with および ← B)."""
+    return any(
+        g.dep_ == "cc" and g.text in COORDINATORS and child.i < g.i < token.i
+        for g in token.children
+    )
 
 
 def listed(token: Token) -> bool:
@@ -180,9 +237,16 @@ def listed(token: Token) -> bool:
 _OPENERS = ("「", "『", "【", "(", "（", "■", "◆")
 
 
-def headline_subject(sent: Span) -> Token | None:
+def is_headline(sent: Span) -> bool:
+    """A sentence written as a headline: no full stop at its end (ペルー首相、チリを訪問)."""
+    return not sent.text.rstrip().endswith(("。", "。」", "。）", "」", "）"))
+
+
+def headline_subject(sent: Span, names: frozenset[int] = frozenset()) -> Token | None:
     """The subject of a headline (a sentence without 。), written first and set off by a
-    comma with no particle (モディ首相、ウクライナを初訪問; 韓国、日本に抗議)."""
+    comma with no particle (モディ首相、ウクライナを初訪問; 韓国、日本に抗議).  ``names``: the
+    tokens of entity mentions, which make the first phrase a subject where the parse of
+    an unknown name is garbled (キスペ|国防相、 with キスペ read as a verb)."""
     if sent.text.rstrip().endswith(("。", "。」", "。）")):
         return None
     start = sent.start
@@ -193,21 +257,55 @@ def headline_subject(sent: Span) -> Token | None:
         for t in sent
         if t.left_edge.i == start and t.pos_ in ("NOUN", "PROPN") and not case(t) and comma_after(t)
     ]
-    if not heads:
-        return None
-    head = max(heads, key=lambda t: t.right_edge.i)
-    if head.dep_ == "ROOT" or any(c.dep_ == "case" for c in head.children):
-        return None
     doc = sent.doc
+    if heads:
+        head = max(heads, key=lambda t: t.right_edge.i)
+        if head.dep_ == "ROOT" or any(c.dep_ == "case" for c in head.children):
+            return None
+    else:
+        head = _named_first_phrase(sent, start, names)
+        if head is None:
+            return None
     j = head.i + 1
     while j < sent.end and doc[j].text not in ("、", ",", "，"):
         j += 1
     j += 1  # the first word after the comma; the phrase it opens ends at a particle
-    while j < sent.end - 1 and not (case(doc[j]) or comma_after(doc[j]) or doc[j].pos_ == "VERB"):
+    while j < sent.end - 1 and not (
+        case(doc[j])
+        or comma_after(doc[j])
+        or doc[j].pos_ == "VERB"
+        and doc[j].dep_ != "compound"  # リマニ|人民解放戦線 (a name)
+    ):
         j += 1
+    if j < sent.end and _ends_headline(doc[j], sent):
+        return head  # キスペ国防相、訪米; ベナニ外相、ベトナム入り: the predicate itself
     if j < sent.end and (case(doc[j]) in ("の", "が", "は", "と", "や") or not case(doc[j])):
         return None  # ペルー、チリの2カ国; 米国、英国が: a list
     return head
+
+
+def _named_first_phrase(sent: Span, start: int, names: frozenset[int]) -> Token | None:
+    """The last name of a headline's first phrase when it ends at a comma, holds a name and
+    no particle (キスペ国防相、); None otherwise."""
+    doc = sent.doc
+    comma = next((t.i for t in sent if t.text in ("、", ",", "，")), None)
+    if comma is None or comma - start > 8:
+        return None
+    phrase = doc[start:comma]
+    if any(t.pos_ in ("ADP", "SCONJ", "AUX", "PUNCT") for t in phrase):
+        return None
+    named = [t for t in phrase if t.i in names]
+    return named[-1] if named else None
+
+
+def _ends_headline(token: Token, sent: Span) -> bool:
+    """Whether a word after a headline's comma is its predicate (訪米), or compounded into
+    the predicate that closes it (ベトナム|入り)."""
+    root = sent.root
+    last = max((t.i for t in sent if not t.is_punct), default=root.i)
+    if root.i != last or case(token):
+        return False
+    return token.i == root.i or token.head.i == root.i and token.dep_ == "compound"
 
 
 def passive(predicate: Token) -> bool:
@@ -315,10 +413,15 @@ def tense(predicate: Token) -> str:
     return "none"
 
 
-def clause_tail(trigger: Token) -> list[Token]:
-    """The trigger's auxiliaries and the words after it up to the next comma or clause."""
+def clause_tail(trigger: Token, modifies_noun: bool = False) -> list[Token]:
+    """The trigger's auxiliaries and the words after it up to the next comma or clause;
+    ``modifies_noun``: the trigger's clause modifies the noun after it, which is none of
+    its words (締結された|和平合意)."""
     tail = [c for c in trigger.children if c.dep_ in ("aux", "mark", "fixed", "cop")]
-    for token in trigger.doc[trigger.i + 1 : trigger.i + 8]:
+    end = trigger.i + 8
+    if modifies_noun:
+        end = min(end, trigger.right_edge.i + 1)
+    for token in trigger.doc[trigger.i + 1 : end]:
         if token.is_punct or token.i >= trigger.sent.end:
             break
         tail.append(token)
