@@ -252,7 +252,8 @@ def extract_article(
     (what ``kg explain`` shows).
     """
     parsed = list(parsed)
-    mentions = [find_mentions(doc, unit.offset, gazetteer) for doc, unit in parsed]
+    storms: set[str] = set()  # storms the article names: no actors in any later unit
+    mentions = [find_mentions(doc, unit.offset, gazetteer, storms) for doc, unit in parsed]
     resolver = ArticleResolver(gazetteer, scope=article.doc_id)
     resolver.know_agreements(m for unit in mentions for m in unit)
     context = SentenceContext()  # one article: a line's topic carries to the next line

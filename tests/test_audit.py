@@ -48,7 +48,7 @@ def test_the_committed_wikinews_audit_is_judged_throughout():
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 100 and len({r["event"] for r in rows}) == len(rows)
     for row in rows:
-        assert row["judgment"] in ("correct", "wrong"), row
+        assert row["judgment"] in audit.VERDICTS, row
         assert row["judgment"] == "correct" or row["note"], row
         assert row["modality"] in ("asserted", "reported") and row["evidence"], row
     correct = sum(r["judgment"] == "correct" for r in rows)

@@ -13,6 +13,7 @@ BENCHMARKS = {
     "audit": "facts per 100 articles and a random sample of them to judge by hand",
     "recall": "recall in the wild: sentences with a candidate word, judged by hand",
     "constructions": "relation × trigger × construction matrix of generated sentences",
+    "lexicon": "trigger lexicons against corpus frequency and word-vector neighbours",
 }
 
 

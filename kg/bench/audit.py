@@ -8,9 +8,12 @@ Reads a build's graph (``-g``, default ``out/``) and prints
    what a direct triple asserts; ``--sample``, fixed ``--seed``), each with its evidence
    sentence, rule and document, to be judged by hand;
 3. with ``--judged FILE`` (JSON Lines written by ``--write``, one object a mention with
-   ``"judgment": "correct"`` or ``"wrong"`` filled in by a person reading the evidence),
-   the precision the judgments give, per relation and overall, and which sampled mentions
-   are still unjudged.
+   ``"judgment": "correct"``, ``"wrong"`` or ``"optional"`` filled in by a person reading
+   the evidence), the precision the judgments give, per relation and overall, and which
+   sampled mentions are still unjudged.  ``optional`` is the guideline's kind of fact
+   that costs nothing either way (a weaker verb such as 懸念, a pledge, 現地 as the only
+   place): as ``kg eval`` does with optional gold facts, it counts neither as correct nor
+   as wrong, and is reported apart.
 
 The sample is drawn from the mentions sorted by their IRIs, so the same graph and seed
 give the same sample.
@@ -51,6 +54,7 @@ SELECT ?event ?relation ?agent ?target ?modality ?evidence ?rule ?doc ?identifie
 }
 GROUP BY ?event ?relation ?agent ?target ?modality ?evidence ?rule ?doc ?identifier
 """
+VERDICTS = ("correct", "wrong", "optional")
 _DOCUMENTS = (
     "PREFIX kg: <https://w3id.org/kg/ns#> SELECT (COUNT(?d) AS ?n) WHERE { ?d a kg:Document }"
 )
@@ -151,8 +155,8 @@ def _read_judged(path: Path) -> dict[str, dict]:
             raise ValueError(f"{path}:{number}: not JSON ({problem.msg})") from None
         if not isinstance(row, dict) or not isinstance(row.get("event"), str):
             raise ValueError(f"{path}:{number}: not a mention with an event IRI")
-        if row.get("judgment") not in ("correct", "wrong", "", None):
-            raise ValueError(f"{path}:{number}: judgment must be correct or wrong")
+        if row.get("judgment") not in (*VERDICTS, "", None):
+            raise ValueError(f"{path}:{number}: judgment must be one of {', '.join(VERDICTS)}")
         judged[row["event"]] = row
     return judged
 
@@ -167,7 +171,7 @@ def _print_precision(path: Path, sample: list[dict]) -> int:
     missing = 0
     for row in sample:
         verdict = judged.get(row["event"], {}).get("judgment")
-        if verdict not in ("correct", "wrong"):
+        if verdict not in VERDICTS:
             missing += 1
             continue
         for key in (row["relation"], "overall"):
@@ -177,7 +181,8 @@ def _print_precision(path: Path, sample: list[dict]) -> int:
         c = counts.get(key, Counter())
         total = c["correct"] + c["wrong"]
         share = f"{c['correct'] / total:.3f}" if total else "—"
-        print(f"{key:<10} {c['correct']:>3} correct of {total:>3}  precision {share}")
+        optional = f"  ({c['optional']} optional, not counted)" if c["optional"] else ""
+        print(f"{key:<10} {c['correct']:>3} correct of {total:>3}  precision {share}{optional}")
     return 0 if not missing else 1
 
 

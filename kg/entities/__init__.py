@@ -70,8 +70,13 @@ RANKS = {
 Found = tuple[Span, Mention]
 
 
-def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
+def find_mentions(
+    doc: Doc, offset: int, gazetteer: Gazetteer, storms: set[str] | None = None
+) -> list[Mention]:
     """All entity mentions of a parsed unit, in text order, offsets in article coordinates.
+
+    ``storms``: the names of storms the article has named so far (ハリケーン・カトリーナ …),
+    shared by its units: a later bare use (「カトリーナ」は…上陸した) is no actor either.
 
     Katakana words Sudachi fused with a state's name before a title are split first (in
     the Doc itself, so that the rules read the same tokens): see :func:`split_fused_states`.
@@ -105,7 +110,8 @@ def find_mentions(doc: Doc, offset: int, gazetteer: Gazetteer) -> list[Mention]:
     chosen = [
         pair for pair in chosen if pair not in references or not _inside_any(pair[0], described)
     ]
-    chosen = _acronyms(doc, _no_storms(sorted(chosen + described, key=lambda p: p[0].start)))
+    chosen = sorted(chosen + described, key=lambda p: p[0].start)
+    chosen = _acronyms(doc, _no_storms(chosen, set() if storms is None else storms))
     chosen += titles
     chosen.sort(key=lambda pair: pair[0].start)
     return [_placed(span, m, offset, gazetteer) for span, m in chosen]
@@ -271,20 +277,54 @@ def _list_of_known(span: Span, known: list[Found], covered: set[int]) -> bool:
     return bool(rest) or refers or person
 
 
-def _no_storms(chosen: list[Found]) -> list[Found]:
+def _no_storms(chosen: list[Found], names: set[str]) -> list[Found]:
     """The mentions less the names of storms: a name right after a weather word, with only
     numbers, brackets, the storm's other name or …となった between (台風21号「ドリアン」
-    (Durian), ハリケーン・ウィルマ, ハリケーンとなった「アーネスト」) is no actor."""
+    (Durian), ハリケーン・ウィルマ, ハリケーンとなった「アーネスト」) is no actor, nor a
+    name in ``names`` (the storms named before; this unit's are added to it)."""
     weather = name_words().weather
+    if chosen:
+        names.update(_storms_named(chosen[0][0].doc, weather))
     kept, storms = [], set()
     for span, mention in chosen:
         if RANKS.get(mention.source) != 0 and (
-            mention.text.startswith(weather) or _after_weather(span, weather, storms)
+            mention.text.startswith(weather)
+            or _after_weather(span, weather, storms)
+            or _storm_name(mention.text, weather) in names
         ):
             storms.update(range(span.start, span.end))
+            names.add(_storm_name(mention.text, weather))
             continue
         kept.append((span, mention))
     return kept
+
+
+def _storms_named(doc: Doc, weather: tuple[str, ...]) -> set[str]:
+    """The katakana names written right after a weather word (ハリケーン・カトリーナ,
+    台風18号「マンクット」)."""
+    found = set()
+    for token in doc:
+        if not token.text.startswith(weather):
+            continue
+        rest = token.text[len(next(w for w in weather if token.text.startswith(w))) :]
+        if rest.lstrip("・") and is_katakana(rest.lstrip("・")):
+            found.add(rest.lstrip("・"))
+            continue
+        for following in doc[token.i + 1 : token.i + 6]:
+            if is_katakana(following.text) and following.text not in _STORM_GLUE:
+                found.add(following.text)
+                break
+            if not (following.text in _STORM_GLUE or following.like_num):
+                break
+    return found
+
+
+def _storm_name(text: str, weather: tuple[str, ...]) -> str:
+    """A storm's own name, its weather word cut (ハリケーン・カトリーナ → カトリーナ)."""
+    for word in weather:
+        if text.startswith(word):
+            return text[len(word) :].lstrip("・ ")
+    return text
 
 
 _STORM_GLUE = frozenset("「」『』()（）・、 号第") | {"と", "なっ", "た", "に"}

@@ -18,7 +18,7 @@ from kg.entities.lexicon import (
     title_at,
 )
 from kg.entities.names import Known, _suffix_kind, split_state_suffix
-from kg.gazetteer import Gazetteer, normalize
+from kg.gazetteer import Gazetteer, normalize, without_gloss
 from kg.model import Mention
 
 MAX_NAME_TOKENS = 6
@@ -38,6 +38,10 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
             j += 1
         end = _before_reading(doc, i)  # ソンサイ（ソンサイ・シーパンドン）党副書記長
         end = _past_body(doc, end, known)  # ブラッター|前|FIFA|会長
+        if title in PERSONAL_SUFFIXES and _kanji_surname(doc, end, known):
+            name = doc[end - 1 : end]  # 足高|氏, 青葉|容疑者: only a person takes these
+            found.append((name, _titled_mention(name, title, gaz)))
+            continue
         start = _given_name_start(doc, end, known)  # 趙|立|堅: a surname, then one-kanji words
         read = end < i  # a reading in brackets spells out the whole name: its kanji all count
         while start > max(0, end - MAX_NAME_TOKENS) and (
@@ -55,7 +59,7 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
             continue
         if len(name) == 1 and is_latin(name.text) and name.text.isupper():
             continue  # an acronym before a title is an organization (NATO事務総長)
-        text, state = split_state_suffix(name.text, gaz)
+        text, state = split_state_suffix(without_gloss(name.text), gaz)  # 彬子(あきこ)
         mention = Mention(
             text,
             name.start_char,
@@ -68,6 +72,40 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
         )
         found.append((name, mention))
     return found
+
+
+# Titles that follow only a person's name (never a body's or a place's): a kanji word
+# before them is a surname, whatever the dictionary says of it (足高氏, 青葉容疑者).
+PERSONAL_SUFFIXES = frozenset({"氏", "さん", "さま", "容疑者", "被告"})
+_NOT_SURNAMES = frozenset(
+    {"同", "両", "各", "故", "前", "元", "当", "本", "諸", "他", "皆", "一部", "双方"}
+)
+
+
+def _kanji_surname(doc: Doc, end: int, known: Known) -> bool:
+    """A one-word kanji name of one to three characters right before a personal suffix,
+    that no finder knows as something else and no dictionary gives as a given name or a
+    full name (those the general path reads)."""
+    if end == 0:
+        return False
+    word = doc[end - 1]
+    before = doc[end - 2] if end > 1 else None
+    return (
+        is_kanji(word.text)
+        and 1 < len(word.text) <= 3
+        and word.pos_ in ("NOUN", "PROPN")
+        and word.text not in _NOT_SURNAMES
+        and not known.named(word)
+        and not is_person_name(word)
+        and not (before is not None and (is_person_name(before) or is_kanji(before.text)))
+        and "地名-国" not in word.tag_  # 青葉容疑者 (a surname Sudachi takes for a place)
+    )
+
+
+def _titled_mention(name: Span, title: str, gaz: Gazetteer) -> Mention:
+    return Mention(
+        name.text, name.start_char, name.end_char, "Person", None, title=title, source="titled"
+    )
 
 
 def _script_break(doc: Doc, i: int) -> bool:
@@ -129,6 +167,7 @@ def _before_reading(doc: Doc, i: int) -> int:
             reading = doc[j + 1 : i - 1]
             if reading and all(
                 is_katakana(t.text)
+                or all("\u3041" <= c <= "\u309f" for c in t.text)  # 彬子(あきこ)さま
                 or t.text in NAME_JOINERS
                 or "人名" in t.tag_
                 or t.is_alpha

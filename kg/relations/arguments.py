@@ -239,13 +239,26 @@ class Arguments:
                 yield trigger.head
         elif slot == "relative_head":  # 武器を供与した|ケニアは: the clause leaves out its
             # subject (with a subject of its own, the noun is another argument: relative_gap)
-            if pred.dep_ == "acl" and pred.head.i > pred.i and not self._states_subject(pred):
+            if (
+                pred.dep_ == "acl"
+                and pred.head.i > pred.i
+                and not self._states_subject(pred)
+                and not self._names_an_act(pred.head)
+            ):
                 yield from _noun_phrase_heads(pred.head)
             elif pred.dep_ == "nmod" and pred.lemma_ in self.rules.aspect_suffixes:
                 yield from _noun_phrase_heads(pred.head)  # ロシアを訪問中のモディ首相
             following = self._relative_head_after(trigger)
             if following is not None:
                 yield following
+        elif slot == "item_owner":  # イラクに派遣された|日本の|陸上自衛隊: whose troops
+            items = [
+                *self.slot_heads("subject", trigger),
+                *self.slot_heads("relative_head", trigger),
+            ]
+            for item in items:
+                yield from (c for c in item.children if c.dep_ == "nmod" and sx.case(c) == "の")
+            yield from items
         elif slot == "relative_gap":  # ケニアが戦車を供与した|フィンランドは: a clause with
             # its own subject leaves out the argument the noun it modifies is
             if pred.dep_ == "acl" and pred.head.i > pred.i and self._states_subject(pred):
@@ -273,6 +286,28 @@ class Arguments:
                 stray = sx.stray_arguments(clause, ("が",))
                 yield from sx.subjects(list(clause.children) + stray, topics=False)
                 yield from sx.bracketed_topics(clause)
+
+    def _names_an_act(self, noun: Token) -> bool:
+        """A verbal noun that is no name (…に渡り、|大学院留学): what a clause leads into,
+        not who did it."""
+        return "サ変" in noun.tag_ and noun.i not in self.token_ids
+
+    def relative_head_unnamed(self, trigger: Token, role: Role) -> bool:
+        """Whether the trigger's clause modifies a noun that is its left-out subject but
+        names no one (…に到着した、20代の女性): then no other sentence's topic is it."""
+        pred = self.predicate_head(trigger)
+        head = pred.head
+        return (
+            "relative_head" in role.slots
+            and pred.dep_ == "acl"
+            and head.i > pred.i
+            and head.pos_ in ("NOUN", "PROPN")
+            and not self._states_subject(pred)
+            and not self._names_an_act(head)
+            and head.lemma_ not in self.rules.nominalizers | self.rules.modal_nouns
+            and head.lemma_ not in self.rules.adverbial_nouns | self.rules.content_nouns
+            and not self.phrase_entities(head, ())
+        )
 
     @staticmethod
     def _states_subject(pred: Token) -> bool:
@@ -407,7 +442,8 @@ class Arguments:
         object of (懸念を表明した → 表明; 派兵を続ける → 続ける), or the aspect suffix it
         is compounded with (訪問中 → 中)."""
         head = trigger.head
-        if trigger.dep_ == "compound" and head.lemma_ in self.rules.aspect_suffixes:
+        if trigger.dep_ == "compound" and head.lemma_ in self.rules.aspect_suffixes | {"後", "前"}:
+            # 訪問中, 視察後: the suffix carries the trigger's arguments
             return head
         if trigger.dep_ == "advcl" and head.i == trigger.i - 1 and head.pos_ == "VERB":
             return head  # 取り|交わした: a compound verb the parser split; its first part heads
@@ -683,11 +719,14 @@ class Arguments:
         """A left-out subject: an earlier clause's, the governing predicate's, or the topic.
 
         A clause quoted by a verb that accuses or acts on others (…を提供したとして制裁,
-        …したと非難) does not take that verb's subject: the accuser is not the actor.
+        …したと非難) does not take that verb's subject: the accuser is not the actor; its
+        subject is found inside the quotation or not at all (遠征で訪れた函館市で暴行を
+        加えたとされる: the one who assaulted visited).
         """
         governor = sx.quote_governor(trigger, self.rules.content_nouns)
+        inside: set[int] | None = None  # the tokens of the quotation the search stays in
         if governor is not None and sx.lemma(governor) not in self.rules.self_report_verbs:
-            return []
+            inside = {t.i for t in sx.quoted_clause(trigger).subtree}
         node = self.predicate_head(trigger)
         if self.apposed(trigger):  # 訪問先の|パリで|語った: who spoke was there
             clause = trigger.head.head  # 訪問先のパリで語った|首相: the noun its clause modifies
@@ -705,6 +744,8 @@ class Arguments:
             relative = node.dep_ == "acl" and node.head.dep_ in ("obl", "obj")
             if relative and node.head.i > node.i:
                 node = node.head  # 訪問していたウクライナで記者団に語った: the teller visited
+            if inside is not None and node.head.i not in inside:
+                break  # …と非難した: the accuser is no actor of what is quoted
             node = node.head
             # the governing predicate's own arguments, not the noun it modifies in turn
             subject = Role(tuple(s for s in role.slots if s != "relative_head"), role.kinds)
@@ -713,7 +754,7 @@ class Arguments:
             )
             if relative:
                 break  # one hop from a relative clause: no further up
-        if ids:
+        if ids or inside is not None:
             return ids
         if self._has_own_subject(trigger):
             return []
@@ -769,7 +810,10 @@ class Arguments:
                 in self.rules.nominalizers | self.rules.content_nouns | self.rules.modal_nouns
                 and node.dep_ in ("obj", "obl", "nsubj")
             )
-            or (node.lemma_ in self.rules.aspect_suffixes and node.dep_ in ("nmod", "obl"))
+            or (
+                node.lemma_ in self.rules.aspect_suffixes | {"後", "前"}
+                and node.dep_ in ("nmod", "obl")
+            )
             or (node.dep_ == "obl" and "助数詞" in node.tag_)
         )
 

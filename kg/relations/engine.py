@@ -104,8 +104,15 @@ class Extractor:
         if (rule.voice == "passive") != sx.passive(token):
             return False  # a rule reads triggers of its own voice only
         if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN"):
-            if token.head.lemma_ not in self.rules.aspect_suffixes | self.rules.carrier_nouns:
+            heads = (
+                self.rules.aspect_suffixes | self.rules.carrier_nouns | self.rules.adverbial_nouns
+            )
+            if token.head.lemma_ not in heads:
                 return False  # 滞在記, 訪問団, 派遣部隊: the trigger only modifies a noun
+        if rule.unless and any(
+            t.lemma_ in self.rules.word_lists.get(rule.unless, ()) for t in token.sent
+        ):
+            return False  # ドラフト1位で広島入り: joining, not arriving
         return not (rule.without_object and any(sx.case(c) == "を" for c in token.children))
 
     def _apply(
@@ -160,6 +167,8 @@ class Extractor:
         if not agents and "object" not in rule.agent.slots:
             if self.arguments.has_subject_phrase(trigger):
                 return _stop(trace, "its subject names no entity (団長が): no agent")
+            if self.arguments.relative_head_unnamed(trigger, rule.agent):
+                return _stop(trace, "the noun its clause modifies names no one (…到着した女性)")
             agents = self.arguments.inherited_subject(trigger, rule.agent, ctx)
             if trace is not None and agents:
                 trace.notes.append(f"agent carried over: {', '.join(agents)}")

@@ -49,6 +49,9 @@ class ModalityReader:
         if trigger.i + 1 < len(doc) and doc[trigger.i + 1].text == "へ" and sx.is_nominal(trigger):
             return "planned", (), "…へ: a headline's plan (訪米へ, 派遣へ)"
         after = doc[trigger.i + 1 : trigger.i + 10].text
+        asked = next((p for p in self.rules.question_phrases if p in after[:8]), None)
+        if asked and not any(c in after[: after.find(asked)] for c in "、。"):
+            return "speculative", (), f"{asked}: whether it happens is asked"
         phrase = next((p for p in self.rules.planned_phrases if p in after), None)
         if phrase and not any(c in after[: after.find(phrase)] for c in "、。"):
             return "planned", (), f"{phrase}: a decision, not a deed"
@@ -68,6 +71,14 @@ class ModalityReader:
         if condition:
             return "hypothetical", (), f"under the condition {condition}"
         governor = sx.quote_governor(trigger, self.rules.content_nouns)
+        if governor is not None and governor.lemma_ in ("いう", "言う"):
+            governor = governor.head  # …を続ける、という|こと
+        if governor is not None and governor.lemma_ in self.rules.nominalizers:
+            if governor.head.i != governor.i:  # …ということを|提案した: what takes the clause
+                governor = governor.head
+        wanted = self._marked([governor], MODALITIES[1:]) if governor is not None else None
+        if wanted:  # …締結することを提案した, …するよう求めた: asked for, not done
+            return wanted[0], (), f"{wanted[1]}: what the quoting verb does"
         if self._scheduled(trigger, sent) and not self._performative(trigger, governor):
             return "planned", (), "non-past: a schedule"
         if governor is not None:

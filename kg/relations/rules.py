@@ -35,6 +35,7 @@ class Rule:
     require_item: bool = False
     voice: str = "active"  # active: the trigger's own subject acts; passive: it undergoes
     without_object: bool = False  # the trigger may take no を-object (行く, not 行う)
+    unless: str | None = None  # a word list of rules.yaml: in the sentence, no trigger
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class RuleSet:
     evidential_verbs: frozenset[str] = frozenset()  # …とみられる: speculative
     site_nouns: frozenset[str] = frozenset()  # 被災地, 前線: a site in the place before it
     exclusion_verbs: frozenset[str] = frozenset()  # X協定を除き: X is no argument
+    question_phrases: tuple[str, ...] = ()  # 参拝するかどうか: speculative
+    word_lists: dict[str, frozenset[str]] = field(default_factory=dict)  # for `unless`
     combat_words: frozenset[str] = frozenset()  # 侵攻のため部隊を派遣: no supply
     # Each trigger word (and a "prefix:訪" key) with the rules it triggers, in file order.
     by_word: dict[str, list[Rule]] = field(default_factory=dict)
@@ -112,10 +115,14 @@ def load_rules() -> RuleSet:
             require_item=bool(spec.get("require_item")),
             voice=spec.get("voice", "active"),
             without_object=bool(spec.get("without_object")),
+            unless=spec.get("unless"),
         )
         for spec in data["rules"]
     )
     words = lambda key: frozenset(data.get(key) or ())  # noqa: E731
+    for rule in rules:
+        if rule.unless and not isinstance(data.get(rule.unless), list):
+            raise ValueError(f"rules.yaml: {rule.rule_id}: unless: no word list {rule.unless!r}")
     return RuleSet(
         rules=rules,
         supply_items=tuple(sorted(data.get("supply_items") or (), key=len, reverse=True)),
@@ -144,6 +151,8 @@ def load_rules() -> RuleSet:
         evidential_verbs=words("evidential_verbs"),
         summon_verbs=words("summon_verbs"),
         exclusion_verbs=words("exclusion_verbs"),
+        question_phrases=tuple(data.get("question_phrases") or ()),
+        word_lists={k: words(k) for k, v in data.items() if isinstance(v, list) and k != "rules"},
         combat_words=words("combat_words"),
         by_word=_index(rules),
     )

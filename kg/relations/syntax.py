@@ -196,6 +196,8 @@ def conjuncts(token: Token) -> list[Token]:
             out.append(child)  # ニコリッチ氏|および|デリッチ氏: the parser hangs および on B
         elif child.dep_ in ("nmod", "compound") and not case(child) and _bracket_run(child):
             out.append(child)  # 「エル・ムンド」「エル・パイス」紙: names in a row of brackets
+        elif child.dep_ == "acl" and child.i < token.i:
+            out += _first_coordinated(child)  # [Aと][…に本店を置く]B: A hung inside B's clause
     members = out + [member for child in out for member in conjuncts(child)]
     for child in token.children:  # A首相、Bの|C首相ら: the parser hangs A on Bの or on C
         if child.dep_ in ("nmod", "compound") and case(child) in ("の", "") and child.i < token.i:
@@ -203,9 +205,28 @@ def conjuncts(token: Token) -> list[Token]:
                 members += [
                     m
                     for m in conjuncts(child)
-                    if listed(m) or m in members or case(m) in ("と", "や") and comma_after(m)
-                ]  # A社長と、B|C|GMが: "と、" coordinates whatever the parser hangs it on
+                    if listed(m)
+                    or m in members
+                    or case(m) in ("と", "や")
+                    and (comma_after(m) or child.dep_ == "compound")
+                ]  # A社長と、B|C|GMが; A大統領と|ユネスコ|親善|大使: と joins the whole phrase
     return list(dict.fromkeys(members))
+
+
+def _first_coordinated(clause: Token) -> list[Token]:
+    """The と-phrase a relative clause begins with, which the parser hung inside it
+    (徳島市に本店を置く徳島銀行と|高松市に本店を置く|香川銀行: 徳島銀行 is coordinated with
+    香川銀行, not an argument of 置く)."""
+    start = clause.left_edge.i
+    return [
+        t
+        for t in clause.subtree
+        if t.left_edge.i == start
+        and t.i != clause.i
+        and t.pos_ in ("NOUN", "PROPN")
+        and case(t) in ("と", "や")
+        and t.dep_ in ("nmod", "obl")
+    ][:1]
 
 
 def _bracket_run(token: Token) -> bool:
@@ -279,9 +300,27 @@ def headline_subject(sent: Span, names: frozenset[int] = frozenset()) -> Token |
         j += 1
     if j < sent.end and _ends_headline(doc[j], sent):
         return head  # キスペ国防相、訪米; ベナニ外相、ベトナム入り: the predicate itself
+    if j < sent.end and case(doc[j]) == "の" and not _plural(doc[j].head):
+        return head  # 北朝鮮、日本の経済制裁発動を非難: の says whose act, not a list
     if j < sent.end and (case(doc[j]) in ("の", "が", "は", "と", "や") or not case(doc[j])):
         return None  # ペルー、チリの2カ国; 米国、英国が: a list
     return head
+
+
+_PLURAL_HEADS = frozenset(
+    {"首脳", "外相", "首相", "大統領", "政府", "代表", "両国", "各国", "閣僚"}
+)
+
+
+def _plural(noun: Token) -> bool:
+    """A noun that names several (2カ国, 両国, 首脳): what a list before it ends in."""
+    text = noun.text
+    return (
+        text in _PLURAL_HEADS
+        or text[:1].isdigit()
+        or text[:1] in "両各諸二三四五六七八九"
+        or any(c.dep_ == "nummod" for c in noun.children)
+    )
 
 
 def _named_first_phrase(sent: Span, start: int, names: frozenset[int]) -> Token | None:
@@ -317,7 +356,10 @@ def passive(predicate: Token) -> bool:
 
 
 def is_nominal(token: Token) -> bool:
-    """A trigger used as a noun (訪問を批判, プーチン氏の訪朝), not as a verb (訪問した)."""
+    """A trigger used as a noun (訪問を批判, プーチン氏の訪朝), not as a verb (訪問した,
+    訪れた)."""
+    if token.tag_.startswith(("動詞", "形容詞")):
+        return False  # a verb (訪れる, 結ぶ) is never a noun
     return not any(c.dep_ in ("aux", "cop") and c.lemma_ in ("する", "だ") for c in token.children)
 
 
@@ -357,6 +399,19 @@ def in_brackets(token: Token) -> bool:
 
 def quoted(clause: Token) -> bool:
     return any(c.text == "と" and c.dep_ in ("case", "mark") for c in clause.children)
+
+
+def quoted_clause(trigger: Token) -> Token:
+    """The clause quoted with と that holds the trigger (itself, or the first ancestor
+    marked with と); the trigger where none is."""
+    node = trigger
+    for _ in range(6):
+        if node.dep_ in QUOTE_DEPS and quoted(node):
+            return node
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return trigger
 
 
 def quote_governor(trigger: Token, content_nouns: frozenset[str]) -> Token | None:
