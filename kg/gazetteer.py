@@ -29,6 +29,16 @@ _KATAKANA = re.compile(r"^[\u30a1-\u30fa\u30fc]+$")
 _GLOSS = re.compile(r"^(.+?)[(（][^()（）]+[)）]$")
 
 
+# Offices named by a field and a head word (防災相, 経産相, 署長, 町長): titles whatever the
+# field; the words below end in the same heads and name no office.
+_OFFICE = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:相|大臣|長官|長)(?![\u4e00-\u9fff])")
+_NOT_OFFICES = frozenset(
+    {"成長", "延長", "身長", "全長", "助長", "冗長", "特長", "波長", "生長", "増長", "伸長", "消長",
+     "真相", "様相", "世相", "手相", "人相", "形相", "位相", "皮相", "血相", "実相", "家長", "年長",
+     "最長", "長長", "市長選", "一長", "隊長"}
+)  # fmt: skip
+
+
 def without_gloss(word: str) -> str:
     """A word without the reading or gloss in brackets that Sudachi keeps in it.
 
@@ -119,14 +129,21 @@ class Gazetteer:
         return self.aliases.get(normalize(surface))
 
     def title_at(self, text: str) -> str | None:
-        """The longest title that ``text`` starts with.
+        """The longest title that ``text`` starts with: a listed one, or a minister's or a
+        head's office made of one to four kanji and 相/大臣/長官/長 (防災相, 国土交通相, 署長).
 
-        >>> load_gazetteer().title_at("大統領は")
-        '大統領'
+        >>> g = load_gazetteer()
+        >>> g.title_at("大統領は"), g.title_at("防災相は"), g.title_at("成長は")
+        ('大統領', '防災相', None)
         """
         for size in range(min(len(text), self.longest_title), 0, -1):
             if text[:size] in self.title_set:
                 return text[:size]
+        office = _OFFICE.match(text)
+        if office and office.group(0) not in _NOT_OFFICES:
+            word = office.group(0)
+            if not any(word[i:] in self.title_set for i in range(1, len(word))):
+                return word  # not 長野|外相: a listed title after a name is the title
         return None
 
     def is_title(self, text: str) -> bool:

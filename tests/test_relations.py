@@ -614,6 +614,30 @@ WILD_CASES = [
         [],
         [("*", "supplied", "Nepal")],
     ),
+    # an act the clause before names: これを非難 condemns its actor
+    (
+        "ハマスの民兵が国境の町を襲撃し、イスラエル政府がこれを非難した。",
+        [("Israel", "condemned", "Hamas")],
+        [],
+    ),
+    # a minister's office named by its field (防災相), a surname Sudachi reads as a place
+    # before a body and a title (大島国連大使), a surname before 氏 or 容疑者
+    (
+        "チリの大島国連大使は、2日間の日程でペルーを訪問した。",
+        [("person/大島", "visited", "Peru")],
+        [],
+    ),
+    ("ケニアのムテバ防災相は、被災地のモンバサを訪ねた。", [("person/ムテバ", "visited", "*")], []),
+    ("足高氏は同日、西表島に渡った。", [("person/足高", "visited", "*")], []),
+    # 支援 supplies only with what it gives named
+    ("ノルウェーはケニアへの人道支援を行った。", [("Norway", "supplied", "Kenya")], []),
+    ("ノルウェーはケニアの和平への取り組みを支援した。", [], [("*", "supplied", "*")]),
+    # passive dispatch: who was sent visited, whose troops were sent supplied
+    (
+        "イラクに派遣されていた日本の陸上自衛隊は、クウェートに撤収した。",
+        [("Japan", "supplied", "Iraq"), ("organization/陸上自衛隊", "visited", "Iraq")],
+        [],
+    ),
     # X協定を除き: X is no target; the other agreement (チリとの協定) is its own
     (
         "ペルーは漁業協定を除き、チリとの協定に署名したのは初めてだ。",
@@ -669,6 +693,15 @@ def test_a_kanji_numeral_is_part_of_an_agreement_name(extract_text):
         ("ケニア外務省は、近くウガンダを非難すると発表した。", "condemned", "planned"),
         # a headline tells what happened in the non-past
         ("オティエノ外相、ガーナを訪ねる", "visited", "asserted"),
+        # announced, decided, suspended, proposed, asked whether: no deed
+        ("日本政府はトルコへの援助を表明した。", "supplied", "planned"),
+        ("英国政府はフィジーへの軍事援助を中断した。", "supplied", "negated"),
+        ("ケニアはウガンダと漁業協定を締結することを提案した。", "signed", "requested"),
+        (
+            "インドのモディ首相が今後、靖国神社を参拝するかどうかが焦点だ。",
+            "visited",
+            "speculative",
+        ),
     ],
 )
 def test_modality_of_unseen_constructions(extract_text, text, relation, modality):

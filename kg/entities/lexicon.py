@@ -202,7 +202,9 @@ def _first_char(char: str) -> str:
 def title_at(doc: Doc, i: int, gaz: Gazetteer) -> str | None:
     """The longest title starting at token ``i`` and ending at a token boundary (or where
     a one-token title's gloss in brackets begins: 国王(スルタン))."""
-    if i >= len(doc) or not doc[i].text or _first_char(doc[i].text[0]) not in gaz.title_starts:
+    if i >= len(doc) or not doc[i].text:
+        return None
+    if _first_char(doc[i].text[0]) not in gaz.title_starts and not is_kanji(doc[i].text[:1]):
         return None
     text = ""
     ends = set()

@@ -45,7 +45,12 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
         start = _given_name_start(doc, end, known)  # 趙|立|堅: a surname, then one-kanji words
         read = end < i  # a reading in brackets spells out the whole name: its kanji all count
         while start > max(0, end - MAX_NAME_TOKENS) and (
-            _name_part(doc[start - 1], known) or read and _read_kanji(doc[start - 1], known)
+            _name_part(doc[start - 1], known)
+            or read
+            and _read_kanji(doc[start - 1], known)
+            or start == end
+            and title not in LOCAL_OFFICES
+            and _place_surname(doc[start - 1], known)
         ):
             if _script_break(doc, start - 1):
                 break  # グルノーブル・|田部和良: a katakana name's ・ joins no kanji name
@@ -55,8 +60,11 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
         if start == end or doc[end - 1].text in NAME_JOINERS:
             continue
         name = doc[start:end]
-        if not any(is_person_name(t) or is_latin(t.text) or _katakana_name(t) for t in name):
-            continue
+        surname = len(name) == 1 and title not in LOCAL_OFFICES and _place_surname(name[0], known)
+        if not surname and not any(
+            is_person_name(t) or is_latin(t.text) or _katakana_name(t) for t in name
+        ):
+            continue  # 大島|国連大使: a surname Sudachi reads as a place is the one exception
         if len(name) == 1 and is_latin(name.text) and name.text.isupper():
             continue  # an acronym before a title is an organization (NATO事務総長)
         text, state = split_state_suffix(without_gloss(name.text), gaz)  # 彬子(あきこ)
@@ -73,6 +81,12 @@ def titled_persons(doc: Doc, gaz: Gazetteer, known: Known) -> list[tuple[Span, M
         found.append((name, mention))
     return found
 
+
+# Offices of a place: the place named before one is whose office it is (京都市長), no name.
+LOCAL_OFFICES = frozenset(
+    {"知事", "市長", "町長", "村長", "区長", "府知事", "県知事", "州知事", "都知事", "市議", "県議",
+     "町議", "村議", "署長", "市議会議長", "県議会議長"}
+)  # fmt: skip
 
 # Titles that follow only a person's name (never a body's or a place's): a kanji word
 # before them is a surname, whatever the dictionary says of it (足高氏, 青葉容疑者).
@@ -136,7 +150,21 @@ def _past_body(doc: Doc, end: int, known: Known) -> int:
         return end
     if j > 0 and doc[j - 1].text in ("前", "元", "現"):
         j -= 1
-    return j if j > 0 and _name_part(doc[j - 1], known) else end
+    if j > 0 and (_name_part(doc[j - 1], known) or _place_surname(doc[j - 1], known)):
+        return j
+    return end
+
+
+def _place_surname(word: Token, known: Known) -> bool:
+    """A kanji word Sudachi reads as a place that is a surname before a body and a title
+    (大島|国連|大使): no place names an office by the body's name after it."""
+    return (
+        is_kanji(word.text)
+        and len(word.text) <= 3
+        and "地名" in word.tag_
+        and "地名-国" not in word.tag_
+        and not known.named(word)
+    )
 
 
 def _given_name_start(doc: Doc, end: int, known: Known) -> int:

@@ -127,6 +127,10 @@ class Arguments:
                     ids = self._clause_entities(head, role.kinds)
                 if not ids and role.acts:
                     ids = self._actor_of_act(head, role.kinds)
+                if not ids and role.facilities:
+                    ids = self._facility(head)
+                if not ids and role.acts and head.lemma_ in ("これ", "それ"):
+                    ids = self._antecedent_actor(head, trigger, role.kinds)
                 if ids:
                     self._note(trace, role_name, slot, head, "filled", ids=tuple(ids))
                     return ids
@@ -658,6 +662,34 @@ class Arguments:
                 return None
         return None
 
+    def _facility(self, head: Token) -> list[str]:
+        """A body named by its building (自民党本部, 札幌競馬場): the place visited."""
+        facilities = self.rules.word_lists.get("facility_words", frozenset())
+        if not any(head.text.endswith(word) for word in facilities):
+            return []
+        return self.phrase_entities(head, ("Organization",))
+
+    def _antecedent_actor(
+        self, pronoun: Token, trigger: Token, kinds: tuple[str, ...]
+    ) -> list[str]:
+        """これを非難: the actor of the clause before, in the same sentence (ハマスの民兵が襲撃を
+        行い、イスラエル政府がこれを非難した → Hamas)."""
+        own = {c.i for c in self.predicate_head(trigger).children if c.dep_ == "nsubj"}
+        before = [
+            t
+            for t in pronoun.sent
+            if t.i < pronoun.i
+            and t.dep_ == "nsubj"
+            and sx.case(t) in ("が", "は")
+            and t.i not in own
+            and not sx.in_brackets(t)
+        ]
+        for subject in reversed(before):
+            ids = self.phrase_entities(subject, kinds)
+            if ids:
+                return ids
+        return []
+
     def _actor_of_act(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
         """Who does an act a noun names, written as the subject of a relative clause on it
         (レバノンが行おうとしている|武装解除協議, 政府の提示した|改革案)."""
@@ -711,8 +743,8 @@ class Arguments:
                         return item
         if trigger.text.endswith("兵"):  # 派兵: the trigger names its own item
             return "兵力"
-        if trigger.lemma_ in self.rules.supply_items:  # 援助を行った: aid is what is given
-            return trigger.lemma_
+        if not rule.require_item and trigger.lemma_ in self.rules.supply_items:
+            return trigger.lemma_  # 援助を行った: aid is what is given
         return None
 
     def inherited_subject(self, trigger: Token, role: Role, ctx: SentenceContext) -> list[str]:
@@ -815,6 +847,7 @@ class Arguments:
                 and node.dep_ in ("nmod", "obl")
             )
             or (node.dep_ == "obl" and "助数詞" in node.tag_)
+            or (node.text == "どう" and any(c.text == "か" for c in node.children))  # かどうか
         )
 
     def earlier_clause_subject(self, node: Token, role: Role, depth: int) -> list[str]:

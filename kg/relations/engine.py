@@ -181,7 +181,7 @@ class Extractor:
             agents = list(dict.fromkeys(agents + partners))
         if not agents:
             return _stop(trace, "no agent")
-        modality, attributed, reason = self.modality.decide(trigger, sent)
+        modality, attributed, reason = self.modality.decide(trigger, sent, rule.relation)
         if trace is not None:
             trace.modality, trace.modality_reason, trace.attributed = modality, reason, attributed
         pairs = self.arguments.gapped_pairs(rule, trigger) or [(agents, targets)]

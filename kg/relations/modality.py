@@ -31,11 +31,16 @@ class ModalityReader:
     offset: int
     arguments: Arguments
 
-    def decide(self, trigger: Token, sent: Span) -> tuple[str, tuple[str, ...], str]:
+    def decide(
+        self, trigger: Token, sent: Span, relation: str = ""
+    ) -> tuple[str, tuple[str, ...], str]:
         """The statement's modality, who it is attributed to, and why (for the trace)."""
         if self.arguments.apposed(trigger) and trigger.head.head.i > trigger.i:
             return self.decide(trigger.head.head, sent)  # 訪問先の|Xで|会見を開く方針: its clause's
         head = self.arguments.predicate_head(trigger)
+        announcing = self.rules.word_lists.get("announcing_verbs", frozenset())
+        if head.i != trigger.i and head.lemma_ in announcing and relation != "condemned":
+            return "planned", (), f"announced, not reported done: {head.text}"
         if head.i != trigger.i and head.lemma_ in self.rules.refusal_verbs:
             return "negated", (), f"refused or called off: {head.text}"
         if head.i != trigger.i and head.lemma_ in self.rules.postponing_verbs:

@@ -19,6 +19,7 @@ class Role:
     kinds: tuple[str, ...] = ()
     places_as_states: bool = False  # トルコ南部の被災地に派遣: a place stands for its state
     acts: bool = False  # Xが行う協議を批判: a noun naming an act stands for its actor
+    facilities: bool = False  # 自民党本部を訪れた: a body's building is a place
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def _role(spec: dict | None) -> Role | None:
         tuple(spec.get("kinds") or ()),
         places_as_states=places == "state",
         acts=bool(spec.get("acts")),
+        facilities=bool(spec.get("facilities")),
     )
 
 
