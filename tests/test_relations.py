@@ -638,6 +638,54 @@ WILD_CASES = [
         [("Japan", "supplied", "Iraq"), ("organization/陸上自衛隊", "visited", "Iraq")],
         [],
     ),
+    # a name in brackets is the clause's own subject: the topic before is not carried on
+    (
+        "ケニアのルト大統領は会見を開いた。「ハリー」は北上を続け、20日にモンバサに上陸した。",
+        [],
+        [("*", "visited", "*")],
+    ),
+    # a cleft (…到着したのは…便だった): what arrived is the predicate noun, not the topic
+    (
+        "ケニアのルト大統領は声明を出した。報道によると、最後にナイロビに到着したのは貨物便だった。",
+        [],
+        [("*", "visited", "*")],
+    ),
+    # Xから「…」と抗議: the から-phrase is who protested
+    (
+        "ケニアのムワンギ外相は会見した。タンザニア政府から「漁船の拿捕は不当だ」とケニアに抗議した。",
+        [("Tanzania", "condemned", "Kenya")],
+        [("person/ムワンギ", "condemned", "*")],
+    ),
+    # a fronted time clause (…訪問後、Xは…): the topic after it is who visited; an unnamed
+    # one (代表団は) stops the earlier sentence's topic from being carried on
+    (
+        "ペルー訪問後、チリのボリッチ大統領は首都で閣議を開いた。",
+        [("*", "visited", "Peru")],
+        [],
+    ),
+    (
+        "ケニアのルト大統領は会見した。リマ到着後、代表団は首都で会議に出席した。",
+        [],
+        [("*", "visited", "*")],
+    ),
+    # a place before a company's noun (X市の化学会社と) says where it is: it signs nothing
+    (
+        "丸紅は、ケニアのモンバサ市の肥料会社と供給契約を締結した。",
+        [],
+        [("place/*", "signed", "*")],
+    ),
+    # news media report: they neither travel nor sign, whatever the sentence hangs on them
+    (
+        "チリのボリッチ大統領は声明を出した。共同通信によると、乗客らは約2時間後にリマに到着した。",
+        [],
+        [("*", "visited", "*")],
+    ),
+    # …but a broadcaster named as the subject may travel (its crew did)
+    (
+        "ケニアのKBC放送と農業公社の視察団が、モンバサ市を訪問した。",
+        [("organization/KBC放送", "visited", "*")],
+        [],
+    ),
     # X協定を除き: X is no target; the other agreement (チリとの協定) is its own
     (
         "ペルーは漁業協定を除き、チリとの協定に署名したのは初めてだ。",
@@ -678,6 +726,8 @@ def test_a_kanji_numeral_is_part_of_an_agreement_name(extract_text):
     [
         # the modality of a nominal trigger comes from what is said of it
         ("ケニアのルト大統領のウガンダ訪問は、来月になる見通しだ。", "visited", "planned"),
+        # X入りし、…予定: the plan at the end of the chain covers the entry too
+        ("ノルウェーの医療チームは10日にリマ入りし、1週間活動する予定だ。", "visited", "planned"),
         (
             "タンザニアのマグフリ大統領のウガンダ訪問は実現の可能性が大きい。",
             "visited",

@@ -437,15 +437,15 @@ def _with_related(
             if span.start <= inner.start and inner.end <= span.end and found is not mention:
                 related.extend(found.members or ((found.entity_id,) if found.entity_id else ()))
     if not related and mention.kind in ("Person", "Place", "Organization"):
-        related = _state_before(span, chosen, gaz)
+        related = _state_before(span, chosen, gaz, mention.kind)
     if not related:
         return mention
     return _replace(mention, related=tuple(dict.fromkeys(related)))
 
 
-def _state_before(span: Span, chosen: list[Found], gaz: Gazetteer) -> list[str]:
-    """The state of the mention right before a name, adjacent or with の (``chosen``: the
-    mentions before it)."""
+def _state_before(span: Span, chosen: list[Found], gaz: Gazetteer, kind: str) -> list[str]:
+    """The state of the mention right before a name of class ``kind``, adjacent or with の
+    (``chosen``: the mentions before it); a city's state for a place in it (台北の|松山空港)."""
     doc = span.doc
     for before, mention in chosen[-1:]:
         gap = doc[before.end : span.start]
@@ -455,7 +455,11 @@ def _state_before(span: Span, chosen: list[Found], gaz: Gazetteer) -> list[str]:
         candidates += list(mention.related) if mention.kind == "Organization" else []
         for entity_id in candidates:
             state = gaz.state_of(entity_id) if entity_id else None
-            if state and (mention.kind == "State" or mention.kind == "Organization"):
+            if state and (
+                mention.kind in ("State", "Organization")
+                or mention.kind == "Place"
+                and kind in ("Place", "Organization")
+            ):
                 return [state]
     return []
 

@@ -221,6 +221,12 @@ class Arguments:
             yield from (
                 c for c in trigger.children if c.dep_ == "nmod" and sx.case(c) in sx.GENITIVE
             )
+            if pred.i != trigger.i and trigger.dep_ == "compound":  # ペロシ氏の|訪台|前から
+                yield from (
+                    c
+                    for c in pred.children
+                    if c.dep_ == "nmod" and sx.case(c) in sx.GENITIVE and c.i < trigger.i
+                )
             for other in trigger.children:  # ネパールの|コロンビアへの|非難: the parser hangs
                 # the actor on the named recipient; a name takes no の-modifier of its own
                 if other.i in self.token_ids and sx.case(other) in ("への", "に対する", "との"):
@@ -310,7 +316,7 @@ class Arguments:
             and not self._names_an_act(head)
             and head.lemma_ not in self.rules.nominalizers | self.rules.modal_nouns
             and head.lemma_ not in self.rules.adverbial_nouns | self.rules.content_nouns
-            and not self.phrase_entities(head, ())
+            and not self.phrase_entities(head, role.kinds)
         )
 
     @staticmethod
@@ -557,11 +563,16 @@ class Arguments:
         listed: list[str] = []  # members of a list the head closes (A、B、Cの3カ国)
         for group in groups:
             ids: list[str] = []
+            # 衢州市の|化工会社と締結: a place before an actor's noun says where it is; the
+            # place acts only when it is the noun itself (高雄市は…協定を結んだ)
+            group_kinds = kinds
+            if group is genitives and "Person" in kinds:
+                group_kinds = tuple(k for k in kinds if k != "Place")
             for token in group:
-                ids.extend(self._ids_in(token, kinds))
+                ids.extend(self._ids_in(token, group_kinds))
                 for member in sx.conjuncts(token):
                     (ids if ids or token is not head else listed).extend(
-                        self._ids_in(member, kinds)
+                        self._ids_in(member, group_kinds)
                     )
             if ids:
                 ids = self._prefer_people(list(dict.fromkeys(ids + listed)))
@@ -723,6 +734,17 @@ class Arguments:
             return entry.capital_of
         return entity_id
 
+    def news_medium(self, entity_id: str) -> bool:
+        """Whether an organization is a news medium (by its name: see news_media_names and
+        news_media_endings in the rules)."""
+        if self.kind(entity_id) != "Organization":
+            return False
+        entry = self.gazetteer.entries.get(entity_id)
+        names = [entry.label_ja, *entry.aliases] if entry else [entity_id.rsplit("/", 1)[-1]]
+        lists = self.rules.word_lists
+        media, endings = lists.get("news_media_names", ()), lists.get("news_media_endings", ())
+        return any(n in media or n.endswith(tuple(endings)) for n in names)
+
     def kind(self, entity_id: str) -> str:
         entry = self.gazetteer.entries.get(entity_id)
         return entry.kind if entry else entity_id.partition("/")[0].capitalize()
@@ -778,18 +800,23 @@ class Arguments:
                 node = node.head  # 訪問していたウクライナで記者団に語った: the teller visited
             if inside is not None and node.head.i not in inside:
                 break  # …と非難した: the accuser is no actor of what is quoted
+            fronted = self._fronted_clause(node)
             node = node.head
             # the governing predicate's own arguments, not the noun it modifies in turn
             subject = Role(tuple(s for s in role.slots if s != "relative_head"), role.kinds)
-            ids = self.fill(subject, node, before=trigger.i) or self.earlier_clause_subject(
-                node, role, 0
+            ids = (
+                self.fill(subject, node, before=trigger.i)
+                or self.earlier_clause_subject(node, role, 0)
+                or (self._fronted_clause_topic(node, trigger, role) if fronted else [])
             )
             if relative:
                 break  # one hop from a relative clause: no further up
         if ids or inside is not None:
             return ids
-        if self._has_own_subject(trigger):
+        if self._has_own_subject(trigger) or sx.cleft(node):
             return []
+        if "source" in role.slots and next(self.slot_heads("source", trigger), None):
+            return []  # 選手側から「…」と抗議: the protester is named, if not known
         topic = self.sentence_topic(trigger, role)
         if topic or self._subject_before(trigger):
             return topic  # そこでは人々が…と非難した: the sentence names its own subject
@@ -868,19 +895,53 @@ class Arguments:
                     return ids
         return []
 
+    def _fronted_clause_topic(self, node: Token, trigger: Token, role: Role) -> list[str]:
+        """The は-topic of a predicate written after the clause the trigger stands in
+        (ロシア訪問後、金総書記は…: the topic scopes over the fronted clause, and is who
+        visited); a が-subject there does not (…訪問した際、首相が出迎えた)."""
+        for c in node.children:
+            if (
+                c.dep_ == "nsubj"
+                and c.i > trigger.i
+                and sx.case(c) == "は"
+                and not sx.in_quotation(c)
+            ):
+                return self.phrase_entities(c, role.kinds)
+        return []
+
     def _has_own_subject(self, trigger: Token) -> bool:
-        """Whether a predicate on the trigger's path to the root has a subject before it."""
-        node = trigger
+        """Whether a predicate on the trigger's path to the root has a subject: before the
+        trigger, or after it for the predicate a fronted clause holding the trigger depends
+        on (北京到着後、代表団は…: whoever 代表団 is, it arrived).  A は-topic does not count
+        for a verb chained with 、 (永井氏は…同市を訪れ、…チェックイン): the sentence's topic is
+        its left-out subject, however the parser chained the clauses."""
+        chained = not sx.is_nominal(trigger) and sx.tense(trigger) == "conjunctive"
+        node, fronted = trigger, False
         for _ in range(8):
             if any(
-                c.dep_ == "nsubj" and c.i < trigger.i and not sx.in_brackets(c)
+                c.dep_ == "nsubj"
+                and (c.i < trigger.i or fronted)
+                and not sx.in_quotation(c)
+                and not (chained and sx.case(c) == "は")
                 for c in node.children
             ):  # a quotation's own subject is not the clause's
                 return True
             if node.head.i == node.i:
                 return False
+            fronted = self._fronted_clause(node)
             node = node.head
         return False
+
+    def _fronted_clause(self, node: Token) -> bool:
+        """A clause that only sets the time or scene of the predicate it hangs on (到着|後、
+        訪問した|際、), whose subject that predicate's subject is, written before or after."""
+        return node.dep_ in ("obl", "advcl", "nmod") and (
+            node.lemma_ in self.rules.aspect_suffixes | self.rules.adverbial_nouns | {"後", "前"}
+            or any(
+                c.dep_ in ("case", "mark") and c.lemma_ in self.rules.adverbial_nouns | {"後", "前"}
+                for c in node.children
+            )
+        )
 
     def _subject_before(self, trigger: Token) -> bool:
         """Whether the sentence states a subject before the trigger (a が- or は-phrase outside
@@ -905,7 +966,7 @@ class Arguments:
             if t.i < trigger.i
             and t.dep_ == "nsubj"
             and sx.case(t) in ("が", "は")
-            and not sx.in_brackets(t)
+            and not sx.in_quotation(t)
             and not self._in_adverbial_clause(t, on_path)
         }
         # a は-topic is the sentence's, wherever the parser hung it (関係者は、北朝鮮が…と非難)

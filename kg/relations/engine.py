@@ -156,6 +156,7 @@ class Extractor:
         if rule.relation == "supplied" and self.arguments.sent_to_fight(trigger):
             return _stop(trace, "troops sent to fight there: the place receives nothing")
         agents = self.arguments.fill(rule.agent, trigger, role_name="agent")
+        carried = False
         if len(agents) > 1 and set(agents) & set(targets):  # 日本やマレーシアは現地に派遣
             targets = [t for t in targets if t not in agents]
             if not targets:
@@ -170,8 +171,16 @@ class Extractor:
             if self.arguments.relative_head_unnamed(trigger, rule.agent):
                 return _stop(trace, "the noun its clause modifies names no one (…到着した女性)")
             agents = self.arguments.inherited_subject(trigger, rule.agent, ctx)
+            carried = bool(agents)
             if trace is not None and agents:
                 trace.notes.append(f"agent carried over: {', '.join(agents)}")
+        # a news medium carried over reports, it does not act (共同通信によると、乗客は…到着
+        # した); named as the subject it may travel (KBSの取材班が訪問) but signs and sends nothing
+        if rule.relation in ("signed", "supplied") or (carried and rule.relation == "visited"):
+            if any(map(self.arguments.news_medium, agents)):
+                agents = [a for a in agents if not self.arguments.news_medium(a)]
+                if not agents:
+                    return _stop(trace, "a news medium reports, it does not act: no agent")
         if rule.partner is not None:  # AがBと結んだ協定: both signed it
             partners = self.arguments.fill(rule.partner, trigger, role_name="partner")
             partners = [p for p in partners if p not in targets]

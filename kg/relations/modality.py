@@ -167,7 +167,7 @@ class ModalityReader:
         found = []
         node = trigger
         for _ in range(6):
-            if sx.tense(node) != "conjunctive" or node.dep_ not in ("advcl", "conj"):
+            if sx.tense(node) != "conjunctive" or not _chained(node):
                 break
             node = node.head
             found.append(node)
@@ -236,7 +236,7 @@ class ModalityReader:
             return (trigger.dep_ != "acl" or nominalised) and not self._listing(trigger)
         node = trigger
         for _ in range(6):
-            if tense != "conjunctive" or node.dep_ not in ("advcl", "conj"):
+            if tense != "conjunctive" or not _chained(node):
                 break
             node = node.head
             tense = sx.tense(node)
@@ -263,3 +263,11 @@ class ModalityReader:
             if child.dep_ in ("nsubj", "dislocated") and sx.case(child) == "は":
                 found.extend(self.arguments.phrase_entities(child, ACTORS))
         return found or self.arguments.earlier_clause_subject(governor, role, 0)
+
+
+def _chained(node: Token) -> bool:
+    """A clause chained to the next with its conjunctive form: a verb (訪問し、) or a noun
+    made a verb by する that the parser hung as a phrase (ペルー入り|し、…予定: obl)."""
+    return node.dep_ in ("advcl", "conj") or (
+        node.dep_ == "obl" and any(c.dep_ == "aux" and c.lemma_ == "する" for c in node.children)
+    )

@@ -397,6 +397,27 @@ def in_brackets(token: Token) -> bool:
     return False
 
 
+def in_quotation(token: Token) -> bool:
+    """Whether a token stands inside a quotation (「…と述べた」), not merely a name put in
+    brackets: 「マリア」は上陸した names its subject, whose particle follows the bracket."""
+    if not in_brackets(token):
+        return False
+    marker = next((c for c in token.children if c.dep_ == "case"), None)
+    if marker is None or marker.i < token.i:
+        return True
+    return not any(t.text in ("」", "』") for t in token.doc[token.i + 1 : marker.i])
+
+
+def cleft(pred: Token) -> bool:
+    """A clause nominalised with の and topicalised (…到着したのは…便だった): its subject
+    is what the sentence's predicate names, not anyone said before."""
+    return (
+        pred.dep_ in ("csubj", "nsubj")
+        and any(c.lemma_ == "の" and c.dep_ == "mark" for c in pred.children)
+        and any(c.lemma_ == "は" for c in pred.children)
+    )
+
+
 def quoted(clause: Token) -> bool:
     return any(c.text == "と" and c.dep_ in ("case", "mark") for c in clause.children)
 
