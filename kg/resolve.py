@@ -106,7 +106,12 @@ class ArticleResolver:
         elif mention.source == "counted":
             return self._counted(mention)
         elif mention.source == "definite":
-            return self._last(mention.kind)
+            ids = self._last(mention.kind)
+            if ids or not self._first_agreement(mention):
+                return ids
+            # ケニアとタンザニアは協定を調印した: a bare 協定 with none named before it in
+            # the article is a new one, unnamed (the guideline's "named or not")
+            ids = (minted_id(mention.kind, mention.text, self.scope),)
         elif mention.source == "title":
             return self._titled(mention)
         elif mention.source == "acronym":
@@ -136,6 +141,11 @@ class ArticleResolver:
                     persons.remove(ids[0])
                 persons.append(ids[0])
         return ids
+
+    @staticmethod
+    def _first_agreement(mention: Mention) -> bool:
+        """A bare agreement noun (協定, 条約, 文書), not a reference word (同協定, この条約)."""
+        return mention.kind == "Agreement" and not mention.text.startswith(("同", "この", "本"))
 
     def _titled(self, mention: Mention) -> tuple[str, ...]:
         """首相は, 同大統領: the person last named with that title in the article; one of

@@ -692,6 +692,154 @@ WILD_CASES = [
         [("Peru", "signed", "agreement/*")],
         [],
     ),
+    # criticism "added" to coordinated persons (批判を加える), a letter of protest sent
+    (
+        "ケニアのルト大統領は、タンザニアのハッサン大統領とウガンダのムセベニ大統領に対して"
+        "厳しい批判を加えた。",
+        [
+            ("person/ルト", "condemned", "person/ハッサン"),
+            ("person/ルト", "condemned", "person/ムセベニ"),
+        ],
+        [],
+    ),
+    (
+        "ケニアのワフラ外相は、報道内容に対する抗議の書簡を、英国放送協会に対し送付した。",
+        [("person/ワフラ", "condemned", "BBC")],
+        [],
+    ),
+    # a named envoy (X駐Y大使) is who is protested to; a comma-set に対し the parser hung
+    # on the date is still the predicate's
+    (
+        "チリのフォンセカ外相は、ペルーのロペス駐チリ臨時代理大使に対し、事件は不当だとして抗議した。",
+        [("person/フォンセカ", "condemned", "person/ロペス")],
+        [("*", "condemned", "Chile")],
+    ),
+    (
+        "チリのフォンセカ外相は16日、ペルーに対し、事件であるとして抗議した。",
+        [("person/フォンセカ", "condemned", "Peru")],
+        [],
+    ),
+    # a person's words among other things condemned; a person and his entourage criticised
+    (
+        "野党幹部のモラレス氏は14日、ロペス外相の発言やこれまでの取り組みを非難した。",
+        [("person/モラレス", "condemned", "person/ロペス")],
+        [],
+    ),
+    (
+        "ケニアのオディンガ元首相は、自らを解任したルト大統領とその側近を批判した。",
+        [("person/オディンガ", "condemned", "person/ルト")],
+        [],
+    ),
+    # Xについて…と非難のコメントを寄せた; Xの…案に対して、…だと批判 (the addressee hung
+    # inside the quotation) — but not in the passive, where it is no critic
+    (
+        "ケニアのオディンガ元首相は、ルト大統領について「国民を裏切った」と非難のコメントを寄せた。",
+        [("person/オディンガ", "condemned", "person/ルト")],
+        [],
+    ),
+    (
+        "チリのフォンセカ外相は、ペルーのロペス外相の漁業協定破棄案に対して、素人の発想であると批判した。",
+        [("person/フォンセカ", "condemned", "person/ロペス")],
+        [],
+    ),
+    (
+        "ペレス総裁は、フランスの大手銀行ソシエテ社に対して、国内の別の銀行に肩入れしたと批判されていた。",
+        [],
+        [("organization/ソシエテ社", "condemned", "*")],
+    ),
+    # AもまたBが…したと非難: the parser hangs Bが on 非難; B is the quotation's subject…
+    (
+        "野党のモラレス報道官もまた、ペルー軍が一般人を攻撃したと非難している。",
+        [("person/モラレス", "condemned", "Peru")],
+        [("Peru", "condemned", "*")],
+    ),
+    # …while a ministry reporting its own minister's act keeps him as its subject
+    (
+        "ガーナ外務省は14日、アサモア外相が相互防衛条約にサインしたと発表した。",
+        [("person/アサモア", "signed", "*")],
+        [],
+    ),
+    # …中の phrase setting the scene (来日中の…病院で, 訪日中の都内で): the topic was there;
+    # an unnamed person the phrase or the clause modifies is no one else
+    (
+        "ドイツの指揮者クラウス・マイヤー氏は、来日中の大阪市内の病院で死去した。",
+        [("person/クラウス・マイヤー", "visited", "Japan")],
+        [],
+    ),
+    (
+        "ペルーのカスティージョ大統領は、訪日中の東京都内で会見した。",
+        [("person/カスティージョ", "visited", "Japan")],
+        [],
+    ),
+    (
+        "ケニアのルト大統領は会見した。\n来日中の大阪市内の病院で死去した男性について語った。",
+        [],
+        [("*", "visited", "*")],
+    ),
+    # a city visited is its state's for a visitor from elsewhere; for a trip at home, or by
+    # someone whose home is not known, it is the city; a homecoming is no visit
+    (
+        "ケニアのルト大統領は19日、広島に到着した。",
+        [("person/ルト", "visited", "Japan")],
+        [],
+    ),
+    (
+        "日本の岸田首相は5日、広島を訪問した。",
+        [("*", "visited", "Hiroshima")],
+        [("*", "visited", "Japan")],
+    ),
+    (
+        "番組では、長崎県出身の山口さんが出張していた広島で被爆したことに触れた。",
+        [("person/山口", "visited", "Hiroshima")],
+        [("*", "visited", "Japan")],
+    ),
+    (
+        "日本の岸田首相は5日、ワシントンから帰国し、東京に到着した。",
+        [],
+        [("*", "visited", "Tokyo"), ("*", "visited", "Japan")],
+    ),
+    # a national team (X代表) is no state; a delegation (X代表団) acts for it
+    ("ブラジル代表は成田空港に到着後、会見を開いた。", [], [("Brazil", "visited", "*")]),
+    ("ペルー政府代表団は、北京に到着した。", [("Peru", "visited", "China")], []),
+    # Bとともに / Bと共に / Bと一緒に: B did it too
+    (
+        "ケニアのルト大統領は、タンザニアのハッサン大統領と共にウガンダを訪問した。",
+        [("person/ルト", "visited", "Uganda"), ("person/ハッサン", "visited", "Uganda")],
+        [],
+    ),
+    (
+        "ペルーのボルアルテ大統領は、チリのボリッチ大統領とともにイスラエルの入植を非難した。",
+        [("person/ボルアルテ", "condemned", "Israel"), ("person/ボリッチ", "condemned", "Israel")],
+        [],
+    ),
+    # X先の (外遊先, 出張先 …) written as two tokens; the topic was there
+    (
+        "ケニアのルト大統領は外遊先のベルリンで記者会見を開いた。",
+        [("person/ルト", "visited", "Germany")],
+        [],
+    ),
+    (
+        "ケニア航空の社長は2日、出張先のインドから急きょ帰国した。",
+        [("*", "visited", "India")],
+        [],
+    ),
+    # a child's or a sumo elder's name (弘輝君, 間垣親方); a place named by its facility
+    (
+        "大翔君は母親と一緒にモンバサ公園を訪れていた。",
+        [("person/大翔", "visited", "*")],
+        [],
+    ),
+    (
+        "ペルーのボルアルテ大統領は、ナスカ漁港を訪れ、漁民と懇談した。",
+        [("person/ボルアルテ", "visited", "place/ナスカ漁港")],
+        [],
+    ),
+    # a bare 協定 the article has not named before is a new, unnamed agreement
+    (
+        "8月31日、ケニアとタンザニアは協定を調印し、共同で経済共同体を設立した。",
+        [("Kenya", "signed", "agreement/*"), ("Tanzania", "signed", "agreement/*")],
+        [],
+    ),
 ]
 
 

@@ -245,7 +245,14 @@ def _quoted_before_suffix(doc: Doc) -> list[tuple[Span, Mention]]:
 def _list_joiner(doc: Doc, i: int) -> bool:
     """A ・ that joins two names in a list (自由党・保守党), not the parts of one name: the
     word before it ends in an organization's or a place's word."""
-    return doc[i].text in NAME_JOINERS and i > 0 and _suffix_kind(doc[i - 1].text) is not None
+    if doc[i].text not in NAME_JOINERS or i == 0:
+        return False
+    before = doc[i - 1].text
+    if _suffix_kind(before) is not None or before.isascii() and before.isupper():
+        return True  # 自由党・保守党, JR・滋賀県
+    words = name_words()
+    head = _head_start(doc, i, words.organizations | words.places)  # 滋賀|県|・甲賀市
+    return head is not None and head > 0 and is_nounish(doc[head - 1])
 
 
 def _head_start(doc: Doc, end: int, heads: frozenset[str]) -> int | None:

@@ -90,7 +90,7 @@ LOCAL_OFFICES = frozenset(
 
 # Titles that follow only a person's name (never a body's or a place's): a kanji word
 # before them is a surname, whatever the dictionary says of it (足高氏, 青葉容疑者).
-PERSONAL_SUFFIXES = frozenset({"氏", "さん", "さま", "容疑者", "被告"})
+PERSONAL_SUFFIXES = frozenset({"氏", "さん", "さま", "君", "ちゃん", "親方", "容疑者", "被告"})
 _NOT_SURNAMES = frozenset(
     {"同", "両", "各", "故", "前", "元", "当", "本", "諸", "他", "皆", "一部", "双方"}
 )

@@ -144,9 +144,11 @@ class Arguments:
         in it (トルコ南部の被災地に → Turkey), not a body there (…の野球殿堂に)."""
         if head.i not in self.token_ids and head.lemma_ not in self.rules.site_nouns:
             return []
-        places = self.phrase_entities(head, ("Place",))
-        states = [self.home_state(p) for p in places if self.kind(p) == "Place"]
-        return [s for s in dict.fromkeys(states) if s and self.kind(s) in kinds]
+        places = [p for p in self.phrase_entities(head, ("Place",)) if self.kind(p) == "Place"]
+        states = [self.home_state(p) for p in places]
+        found = [s for s in dict.fromkeys(states) if s and self.kind(s) in kinds]
+        # ダルフールに部隊を派遣: a region whose state is not known receives it itself
+        return found or [p for p, s in zip(places, states, strict=True) if s is None]
 
     def _why_empty(self, head: Token, kinds: tuple[str, ...]) -> tuple[str, str]:
         """Why a phrase fills no role: it names no entity, or one of a class not allowed."""
@@ -190,6 +192,22 @@ class Arguments:
                     yield from (c for c in role.children if sx.case(c) == "を")
         elif slot == "dative":  # に, への, に対して; also as a topic (モロッコには)
             yield from (c for c in children if sx.bare_case(c) in sx.DATIVE)
+            clauses = [*pred.children]  # …であるとして抗議: the quotation behind する
+            clauses += [g for c in pred.children if c.lemma_ == "する" for g in c.children]
+            quotes = [
+                c
+                for c in clauses
+                if c.dep_ in sx.QUOTE_DEPS and sx.quoted(c) and not sx.passive(pred)
+            ]
+            for clause in quotes:  # Xに対して、…だと批判: the parser
+                # hangs the addressee, set off by a comma, inside the quoted clause
+                yield from (
+                    c
+                    for c in clause.children
+                    if sx.bare_case(c) in ("に対して", "に対し")
+                    and sx.comma_after(c)
+                    and not sx.in_brackets(c)
+                )
             yield from sx.adjacent_argument(trigger, sx.DATIVE)
             yield from sx.stray_arguments(pred, sx.DATIVE)
         elif slot == "location":
@@ -207,6 +225,16 @@ class Arguments:
                 for t in c.children
                 if t.dep_ in ("nmod", "obl") and sx.case(t) == "と" and t.i < c.i
             )
+        elif slot == "companion":  # Bとともに / Bと共に / Bと一緒に: B did it too
+            for c in children:
+                if sx.case(c) != "に" or c.lemma_ not in self.rules.companion_nouns:
+                    continue
+                found = [g for g in c.children if sx.case(g) == "と" and g.i < c.i]
+                found += [  # Bと|一緒に: the parser hangs Bと on the predicate
+                    b for b in children if sx.case(b) == "と" and b.right_edge.i == c.i - 1
+                ]
+                # a bare title (外相とともに) is someone unnamed, not the last one so titled
+                yield from (b for b in found if not self._bare_title(b))
         elif slot == "about":
             yield from (c for c in children if sx.case(c) in sx.ABOUT)
         elif slot == "agent_by":
@@ -292,10 +320,17 @@ class Arguments:
                 if head.i in self.token_ids:
                     yield head
         elif slot == "quote_subject":
+            yield from self._quote_subject_hung_on(pred)
             for clause in sx.quoted_clauses([*trigger.children, *pred.children, *carried]):
                 stray = sx.stray_arguments(clause, ("が",))
                 yield from sx.subjects(list(clause.children) + stray, topics=False)
                 yield from sx.bracketed_topics(clause)
+
+    def _bare_title(self, token: Token) -> bool:
+        """A title with no name in its phrase (外相, 同国の首相): whoever holds it."""
+        return self.gazetteer.is_title(token.text) and not any(
+            self.token_kind.get(t.i) == "Person" for t in token.subtree if t.i != token.i
+        )
 
     def _names_an_act(self, noun: Token) -> bool:
         """A verbal noun that is no name (…に渡り、|大学院留学): what a clause leads into,
@@ -331,7 +366,10 @@ class Arguments:
         set off by a comma (米ホワイトハウスが、…) governs the main predicate, even where the
         parser hangs it on a clause nominalised by こと; that clause's own subject is the
         nearest が-phrase inside it."""
-        subjects = list(sx.subjects(children + sx.stray_arguments(pred, ("が",))))
+        hung = self._quote_subject_hung_on(pred)
+        subjects = [
+            c for c in sx.subjects(children + sx.stray_arguments(pred, ("が",))) if c not in hung
+        ]
         if pred.dep_ == "acl":  # は never marks a relative clause's subject
             subjects = [c for c in subjects if sx.case(c) != "は"]
         else:  # …so a は-phrase (or a が-phrase set off by a comma) the parser gave to a
@@ -364,6 +402,24 @@ class Arguments:
         if not sx.in_brackets(pred):  # a quotation's topic is not its speaker
             subjects = [c for c in subjects if not sx.in_brackets(c)]
         return subjects
+
+    def _quote_subject_hung_on(self, pred: Token) -> list[Token]:
+        """AはBが…したと非難: a が-phrase the parser hung on an accusing predicate beside
+        its topic, right before a clause quoted with と, is that clause's subject.  (A
+        verb reporting one's own side, AはBが…したと発表, keeps the reading it had.)"""
+        if sx.lemma(pred) in self.rules.self_report_verbs:
+            return []
+        subjects = [
+            c for c in pred.children if c.dep_ == "nsubj" and c.i < pred.i and not sx.in_brackets(c)
+        ]
+        if len(subjects) < 2 or sx.case(subjects[0]) not in ("は", "も"):
+            return []
+        quotes = sx.quoted_clauses(list(pred.children))
+        return [
+            c
+            for c in subjects[1:]
+            if sx.case(c) == "が" and any(c.i < q.left_edge.i and q.i < pred.i for q in quotes)
+        ]
 
     def _headline_subject(self, pred: Token, children: list[Token]) -> list[Token]:
         """A headline's subject, set off by a comma with no particle (モディ首相、ウクライナを
@@ -554,9 +610,18 @@ class Arguments:
         if head.lemma_ in self.rules.patient_nouns:
             genitives = agents  # ブットー氏の殺害: the victim is no actor
         if head.lemma_ in self.rules.associate_nouns and head.i not in self.token_ids:
-            return []  # ブットー氏の支持者: not Bhutto
+            # ブットー氏の支持者: not Bhutto; but ルト大統領とその側近: Ruto, coordinated
+            return list(
+                dict.fromkeys(i for m in sx.conjuncts(head) for i in self._ids_in(m, kinds))
+            )
         if head.lemma_ in self.rules.origin_nouns and head.i not in self.token_ids:
             return []  # ギニア国籍の女性: not Guinea
+        if (
+            head.text in self.rules.team_nouns
+            and head.i > 0
+            and self.token_kind.get(head.i - 1) == "State"
+        ):
+            return []  # 日本|代表は成田空港に到着: the national team, not the state
         groups = [[head], compounds, genitives]
         if "サ変" in head.tag_ and head.i not in self.token_ids:
             groups = [genitives, compounds]  # プーチンの北朝鮮訪問を批判: the actor, not the place
@@ -571,9 +636,10 @@ class Arguments:
             for token in group:
                 ids.extend(self._ids_in(token, group_kinds))
                 for member in sx.conjuncts(token):
-                    (ids if ids or token is not head else listed).extend(
-                        self._ids_in(member, group_kinds)
-                    )
+                    found = self._ids_in(member, group_kinds)
+                    if not found and "サ変" in member.tag_ and member.i not in self.token_ids:
+                        found = self._named(member, group_kinds)  # Xの発言や取り組み: X
+                    (ids if ids or token is not head else listed).extend(found)
             if ids:
                 ids = self._prefer_people(list(dict.fromkeys(ids + listed)))
                 return ids + self._people_coordinated_over(genitives, ids)
@@ -629,7 +695,11 @@ class Arguments:
             and doc[start - 1].dep_ in ("compound", "nmod")
             and doc[start - 1].pos_ in ("NOUN", "PROPN")
             and not sx.case(doc[start - 1])
-            and self.token_kind.get(start - 1) in (None, "Organization")
+            # ロペス|駐チリ|大使: the state an envoy is posted to is part of his title
+            and (
+                self.token_kind.get(start - 1) in (None, "Organization")
+                or sx.posted_to(doc[start - 1])
+            )
         ):
             start -= 1
         if not any(
@@ -781,15 +851,19 @@ class Arguments:
         inside: set[int] | None = None  # the tokens of the quotation the search stays in
         if governor is not None and sx.lemma(governor) not in self.rules.self_report_verbs:
             inside = {t.i for t in sx.quoted_clause(trigger).subtree}
+            hung = self._quote_subject_hung_on(governor)
+            if hung:  # AはBが武器を供与したと非難: B, hung on 非難 by the parser, supplied
+                return self.phrase_entities(hung[0], role.kinds)
         node = self.predicate_head(trigger)
-        if self.apposed(trigger):  # 訪問先の|パリで|語った: who spoke was there
-            clause = trigger.head.head  # 訪問先のパリで語った|首相: the noun its clause modifies
-            return (
-                self.fill(role, clause)
-                or self.earlier_clause_subject(clause, role, 0)
-                or self.sentence_topic(trigger, role)
-            )
-        if sx.is_nominal(trigger) and node.i == trigger.i and trigger.dep_ not in ("ROOT", "conj"):
+        apposed = self.apposed(trigger)
+        if apposed:  # 訪問先の|パリで|語った: who spoke was there
+            node = trigger.head.head  # 訪問先のパリで語った|首相: the noun its clause modifies
+            ids = self.fill(role, node) or self.earlier_clause_subject(node, role, 0)
+            if ids:
+                return ids  # else the clause's own left-out subject, found as any other's
+        elif (
+            sx.is_nominal(trigger) and node.i == trigger.i and trigger.dep_ not in ("ROOT", "conj")
+        ):
             return []  # プーチン氏の訪問を批判: the critic did not visit
         ids = self.earlier_clause_subject(node, role, depth=0)
         for _ in range(4):
@@ -798,6 +872,15 @@ class Arguments:
             relative = node.dep_ == "acl" and node.head.dep_ in ("obl", "obj")
             if relative and node.head.i > node.i:
                 node = node.head  # 訪問していたウクライナで記者団に語った: the teller visited
+            elif node.dep_ == "nmod" and node.lemma_ in self.rules.aspect_suffixes:
+                place = self._scene_of(node)  # 来日中の|東京都内の|病院で死去: who died came
+                if place is False:
+                    return []  # 訪日中の|大統領の|妻: an unnamed person was there
+                if place is not None:
+                    node, relative = place, True
+                    if node.head.dep_ == "acl" and node.head.head.i > node.head.i:
+                        # …病院で死去した|男性: the noun the clause modifies, if it names anyone
+                        return self.phrase_entities(node.head.head, role.kinds)
             if inside is not None and node.head.i not in inside:
                 break  # …と非難した: the accuser is no actor of what is quoted
             fronted = self._fronted_clause(node)
@@ -822,11 +905,38 @@ class Arguments:
             return topic  # そこでは人々が…と非難した: the sentence names its own subject
         return [t for t in ctx.topic if self.kind(t) in role.kinds]
 
+    def _scene_of(self, suffix: Token) -> Token | None | bool:
+        """The place a …中の phrase sets the scene of, through a chain of の-modifiers
+        (訪問中の|パリの|ホテルで): a で-phrase of its governing predicate.  False for a chain
+        through a person, named or by title (訪日中の|大統領の|別荘で): that person's."""
+        node = suffix
+        while (
+            node.head.dep_ in ("nmod", "compound")
+            and node.head.pos_ in ("NOUN", "PROPN")
+            and node.head.i > node.i
+        ):
+            node = node.head
+            if self.token_kind.get(node.i) == "Person" or self.gazetteer.is_title(node.text):
+                return False
+        head = node.head
+        if (
+            head.dep_ == "obl"
+            and head.i > node.i
+            and head.pos_ in ("NOUN", "PROPN")
+            and sx.bare_case(head) == "で"
+            and not self.gazetteer.is_title(head.text)
+        ):
+            return head
+        return None
+
     def apposed(self, trigger: Token) -> bool:
         """A trigger noun naming, with の, the place its clause's subject is at (訪問先の)."""
-        rules = self.rules.by_word.get(trigger.lemma_, []) + self.rules.by_word.get(
-            trigger.text, []
+        # 外遊|先: a trigger written as two tokens is found on its last one
+        compounded = "".join(
+            c.text for c in trigger.children if c.dep_ == "compound" and c.i < trigger.i
         )
+        words = (trigger.lemma_, trigger.text, compounded + trigger.text)
+        rules = [r for w in dict.fromkeys(words) for r in self.rules.by_word.get(w, [])]
         return (
             trigger.dep_ == "nmod"
             and sx.case(trigger) == "の"

@@ -200,6 +200,12 @@ class Extractor:
         for agent, target in ((a, t) for group, found in pairs for a in group for t in found):
             if agent == target:
                 continue
+            if rule.relation == "visited":
+                target = self._domestic(agent, target, place, sent)
+                if target is None:
+                    if trace is not None:
+                        trace.notes.append(f"{agent} came home: no visit")
+                    continue
             if rule.relation == "visited" and self.arguments.home_state(agent) == target:
                 if trace is not None:
                     trace.notes.append(f"{agent} is at home in {target}: no visit")
@@ -230,6 +236,24 @@ class Extractor:
         if rule.target is None:
             return []
         return self.arguments.fill(rule.target, trigger, clauses=True, role_name="target")
+
+    def _domestic(self, agent: str, target: str, place: str | None, sent: Span) -> str | None:
+        """The target of a visit to a city: its state for a visitor from elsewhere (平壌 →
+        North Korea), the city itself for a trip at home (広島に出張した山口氏: Hiroshima, not
+        Japan; whose home is not known is taken to be of the press's own state,
+        ``press_home``); None for a state's own city or a homecoming (帰国し…到着した)."""
+        if place is None or place == target or self._as_target(place, "visited") != target:
+            return target
+        kind = self.arguments.kind(agent)
+        home = agent if kind == "State" else self.arguments.home_state(agent)
+        home = home or self.rules.press_home
+        if home != target:
+            return target
+        if home == target and (
+            kind == "State" or any(t.lemma_ in self.rules.return_words for t in sent)
+        ):
+            return None
+        return place
 
     def _as_target(self, entity_id: str, relation: str) -> str:
         """A visit to a city is a visit to its state."""

@@ -65,6 +65,10 @@ class RuleSet:
     planned_phrases: tuple[str, ...] = ()  # 派遣することになった
     postponing_verbs: frozenset[str] = frozenset()  # 訪問を延期: planned
     summon_verbs: frozenset[str] = frozenset()  # 大使を呼んで抗議
+    return_words: frozenset[str] = frozenset()  # 帰国: arriving home is no visit
+    press_home: str | None = None  # the state of the press whose language kg reads
+    team_nouns: frozenset[str] = frozenset()  # 日本代表: a team, not the state
+    companion_nouns: frozenset[str] = frozenset()  # Bとともに: B did it too
     evidential_verbs: frozenset[str] = frozenset()  # …とみられる: speculative
     site_nouns: frozenset[str] = frozenset()  # 被災地, 前線: a site in the place before it
     exclusion_verbs: frozenset[str] = frozenset()  # X協定を除き: X is no argument
@@ -152,6 +156,10 @@ def load_rules() -> RuleSet:
         site_nouns=words("site_nouns"),
         evidential_verbs=words("evidential_verbs"),
         summon_verbs=words("summon_verbs"),
+        return_words=words("return_words"),
+        press_home=data.get("press_home"),
+        team_nouns=words("team_nouns"),
+        companion_nouns=words("companion_nouns"),
         exclusion_verbs=words("exclusion_verbs"),
         question_phrases=tuple(data.get("question_phrases") or ()),
         word_lists={k: words(k) for k, v in data.items() if isinstance(v, list) and k != "rules"},

@@ -83,10 +83,12 @@ def stray_arguments(pred: Token, particles: tuple[str, ...]) -> list[Token]:
         if token.i >= pred.i or token.head.i == pred.i:
             continue
         head = token.head
-        if (
-            case(token) in particles
-            and head.dep_ in ("compound", "nmod", "obj", "amod")
+        if case(token) in particles and (
+            head.dep_ in ("compound", "nmod", "obj", "amod")
             and (head.pos_ in ("NOUN", "PROPN") or head.dep_ == "compound")
+            # 16日、ペルーに対し、…抗議: the parser's fallback label on a time phrase
+            or token.dep_ == "dep"
+            and head.pos_ in ("NOUN", "PROPN")
         ):
             found.append(token)
     return found
@@ -145,7 +147,9 @@ _TRAILING = ("dep", "flat", "compound", "fixed")
 def comma_after(token: Token) -> bool:
     """Whether the phrase headed by ``token`` is followed by a comma (X が、)."""
     doc = token.doc
-    end = max([token.i, *(c.i for c in token.children if c.dep_ == "case")]) + 1
+    markers = [c for c in token.children if c.dep_ == "case"]
+    fixed = [g for c in markers for g in c.children if g.dep_ == "fixed"]  # に|対し|て、
+    end = max([token.i, *(c.i for c in markers + fixed)]) + 1
     while end < len(doc) and doc[end].head.i == token.i and doc[end].dep_ in _TRAILING:
         end += 1  # ハイサム|国王(スルタン)、: a title the parser hangs on the name
     if end < len(doc) and doc[end].text in ("(", "（"):  # 国王(スルタン)、: past a gloss
