@@ -8,6 +8,7 @@ their IRI is stable from build to build.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -40,6 +41,9 @@ def counted_number(text: str) -> int | None:
     if head.isdigit():
         return int(head)
     return _NUMERALS.get(head)
+
+
+_ACRONYM_TEXT = re.compile(r"^[A-Z][A-Z0-9&.-]{1,9}$")
 
 
 def minted_id(kind: str, name: str, scope: str | None = None) -> str:
@@ -126,6 +130,9 @@ class ArticleResolver:
             ids = self._from_name(mention)
         self.seen.extend(ids)
         self.seen_at.extend((mention.start, i) for i in ids)
+        if len(ids) == 1 and _ACRONYM_TEXT.match(mention.text) and mention.kind != "Person":
+            # SLF found once (by GiNZA): its later uses in the article are it too
+            self.acronyms.setdefault(normalize(mention.text), ids)
         if len(ids) == 1 and mention.organ:
             states = [r for r in mention.related if self._kind(r) == "State"]
             if len(states) == 1:

@@ -707,11 +707,11 @@ WILD_CASES = [
         [("person/ワフラ", "condemned", "BBC")],
         [],
     ),
-    # a named envoy (X駐Y大使) is who is protested to; a comma-set に対し the parser hung
-    # on the date is still the predicate's
+    # a protest addressed to a named envoy (X国のY駐Z大使) is made to the state he serves;
+    # a comma-set に対し the parser hung on the date is still the predicate's
     (
         "チリのフォンセカ外相は、ペルーのロペス駐チリ臨時代理大使に対し、事件は不当だとして抗議した。",
-        [("person/フォンセカ", "condemned", "person/ロペス")],
+        [("person/フォンセカ", "condemned", "Peru")],
         [("*", "condemned", "Chile")],
     ),
     (
@@ -789,9 +789,14 @@ WILD_CASES = [
         [("*", "visited", "Japan")],
     ),
     (
-        "番組では、長崎県出身の山口さんが出張していた広島で被爆したことに触れた。",
-        [("person/山口", "visited", "Hiroshima")],
+        "番組は、大阪府出身の田村さんが出張していた東京で事故に遭い、その後新幹線で大阪に戻ったことを伝えた。",
+        [("person/田村", "visited", "Tokyo")],
         [("*", "visited", "Japan")],
+    ),
+    (
+        "日本の岸田首相は5日、東京に到着し、帰国した。",
+        [],
+        [("*", "visited", "Tokyo"), ("*", "visited", "Japan")],
     ),
     (
         "日本の岸田首相は5日、ワシントンから帰国し、東京に到着した。",
@@ -832,6 +837,37 @@ WILD_CASES = [
     (
         "ペルーのボルアルテ大統領は、ナスカ漁港を訪れ、漁民と懇談した。",
         [("person/ボルアルテ", "visited", "place/ナスカ漁港")],
+        [],
+    ),
+    # an agreement compounded with its signing (自由貿易協定調印): the signing of it
+    (
+        "ペルーとタイは自由貿易協定調印を終えた。",
+        [("Peru", "signed", "agreement/*"), ("Thailand", "signed", "agreement/*")],
+        [],
+    ),
+    ("ペルーは自由貿易協定締結を目指している。", [], [("*", "signed", "*")]),
+    # the addressee hung deep inside the quoted reason (…でおきた事件であるとして抗議)
+    (
+        "ケニアのムワンギ外相は16日、タンザニアのハッサニ駐日臨時代理大使に対し、"
+        "自国の領海内でおきた事件であるとして抗議した。",
+        [("person/ムワンギ", "condemned", "Tanzania")],
+        [],
+    ),
+    # a name in brackets before は is the sentence's topic, here the other party of an
+    # agreement made with a partner (AはBと締結された合意に基づき)
+    (
+        "ケニアの反政府組織「自由ケニア運動」は27日、ケニア政府と8月に締結された和平合意に基づき"
+        "軍事部門の解散を宣言した。",
+        [
+            ("organization/自由ケニア運動", "signed", "agreement/*"),
+            ("Kenya", "signed", "agreement/*"),
+        ],
+        [],
+    ),
+    # an acronym GiNZA found once is the same body when it comes back
+    (
+        "ケニア北部では、南部解放戦線(SLF)が村を制圧した。\n米国は以前からSLFがテロ組織と協力していると非難していた。",
+        [("United_States", "condemned", "organization/SLF")],
         [],
     ),
     # a bare 協定 the article has not named before is a new, unnamed agreement

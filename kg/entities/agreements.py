@@ -61,7 +61,9 @@ def described_agreements(
     endings = _endings(nouns)
     found = []
     for token in doc:
-        if token.text not in endings or token.i in taken or not _ends_phrase(token):
+        if token.text not in endings or token.i in taken:
+            continue
+        if not _ends_phrase(token) and not _signed_after(token, words.signing):
             continue
         head = _head(doc, token.i + 1, nouns)
         if head is None or any(i in taken for i in range(head, token.i + 1)):
@@ -111,6 +113,13 @@ def _ends_phrase(token: Token) -> bool:
     """The last word of a noun phrase: no noun follows it (条約機構 is no agreement)."""
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
     return following is None or not is_nounish(following) or is_number_like(following)
+
+
+def _signed_after(token: Token, signing: frozenset[str]) -> bool:
+    """An agreement noun compounded with the signing that follows it (自由貿易協定|調印,
+    平和条約|締結): the compound names the act, the agreement is its object."""
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return following is not None and following.text in signing and "サ変" in following.tag_
 
 
 def _head(doc: Doc, end: int, nouns: frozenset[str]) -> int | None:

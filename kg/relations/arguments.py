@@ -131,6 +131,8 @@ class Arguments:
                     ids = self._facility(head)
                 if not ids and role.acts and head.lemma_ in ("これ", "それ"):
                     ids = self._antecedent_actor(head, trigger, role.kinds)
+                if ids and slot == "dative" and "summoned" in role.slots:
+                    ids = self._envoys_states(head, ids)
                 if ids:
                     self._note(trace, role_name, slot, head, "filled", ids=tuple(ids))
                     return ids
@@ -138,6 +140,14 @@ class Arguments:
             if not seen and trace is not None:
                 trace.slot(role_name, slot, "", "no phrase in this slot")
         return []
+
+    def _envoys_states(self, head: Token, ids: list[str]) -> list[str]:
+        """A protest addressed to an envoy (ロシアのガルージン駐日臨時代理大使に対し抗議) is
+        made to the state he serves, where the text gives it."""
+        if not head.text.endswith(tuple(self.rules.envoy_titles)):
+            return ids
+        states = [self.home_state(i) if self.kind(i) == "Person" else i for i in ids]
+        return ids if None in states else list(dict.fromkeys(s for s in states if s))
 
     def _states_of_places(self, head: Token, kinds: tuple[str, ...]) -> list[str]:
         """The states of the places a phrase names: the place itself (マリ北部に) or a site
@@ -203,7 +213,7 @@ class Arguments:
                 # hangs the addressee, set off by a comma, inside the quoted clause
                 yield from (
                     c
-                    for c in clause.children
+                    for c in clause.subtree
                     if sx.bare_case(c) in ("に対して", "に対し")
                     and sx.comma_after(c)
                     and not sx.in_brackets(c)
@@ -961,9 +971,12 @@ class Arguments:
             if (
                 sx.case(token) == "は"
                 and token.dep_ in ("nsubj", "obl")
-                and not sx.in_brackets(token)
+                and not sx.in_quotation(token)
             ):
                 ids = self.phrase_entities(token, role.kinds)
+                if sx.in_brackets(token):  # 「自由ケニア運動」は: a body's name in brackets
+                    # (a storm's or a ship's, 「ハリー」は, is no actor)
+                    ids = [i for i in ids if self.kind(i) == "Organization"]
                 if ids:
                     return ids
         return []

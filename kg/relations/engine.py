@@ -201,7 +201,7 @@ class Extractor:
             if agent == target:
                 continue
             if rule.relation == "visited":
-                target = self._domestic(agent, target, place, sent)
+                target = self._domestic(agent, target, place, trigger)
                 if target is None:
                     if trace is not None:
                         trace.notes.append(f"{agent} came home: no visit")
@@ -237,7 +237,7 @@ class Extractor:
             return []
         return self.arguments.fill(rule.target, trigger, clauses=True, role_name="target")
 
-    def _domestic(self, agent: str, target: str, place: str | None, sent: Span) -> str | None:
+    def _domestic(self, agent: str, target: str, place: str | None, trigger: Token) -> str | None:
         """The target of a visit to a city: its state for a visitor from elsewhere (平壌 →
         North Korea), the city itself for a trip at home (広島に出張した山口氏: Hiroshima, not
         Japan; whose home is not known is taken to be of the press's own state,
@@ -249,11 +249,19 @@ class Extractor:
         home = home or self.rules.press_home
         if home != target:
             return target
-        if home == target and (
-            kind == "State" or any(t.lemma_ in self.rules.return_words for t in sent)
-        ):
+        if kind == "State" or self._coming_home(trigger):
             return None
         return place
+
+    def _coming_home(self, trigger: Token) -> bool:
+        """Whether a word of coming home is chained with the trigger's clause (帰国し、東京に
+        到着した; 到着後、帰国した), not said of another trip in the sentence (広島に出張し、
+        被爆した後に長崎に戻った)."""
+        pred = self.arguments.predicate_head(trigger)
+        chained = [c for c in pred.children if c.dep_ in ("advcl", "conj", "obl")]
+        if pred.dep_ in ("advcl", "conj") or sx.lemma(pred.head) in self.rules.return_words:
+            chained.append(pred.head)  # 東京に到着し、|帰国した
+        return any(t.lemma_ in self.rules.return_words for t in [*chained, trigger])
 
     def _as_target(self, entity_id: str, relation: str) -> str:
         """A visit to a city is a visit to its state."""
