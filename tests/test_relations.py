@@ -870,6 +870,44 @@ WILD_CASES = [
         [("United_States", "condemned", "organization/SLF")],
         [],
     ),
+    # a relative clause on the place of a chained clause (視察していた|モンバサで事故に遭い、
+    # …戻った): the topic of the sentence was there; a clause with its own subject is not his
+    (
+        "ケニアのルト大統領は、視察していたモンバサで事故に遭い、ナイロビに戻った。",
+        [("person/ルト", "visited", "place/モンバサ")],
+        [],
+    ),
+    (
+        "ケニアのルト大統領は、男性が訪問していたペルーで記者団に語った。",
+        [],
+        [("person/ルト", "visited", "*")],
+    ),
+    # a body appealing to others (「…を訪れた人は…」と呼びかけた) or reporting what others did
+    # (…と発表した。…を歴訪後、) is not who travelled; a speaker telling of himself is
+    (
+        "ケニア保健省は「モンバサ周辺を訪れ、その後に発熱があった人は、早めに相談してほしい」"
+        "と呼びかけている。",
+        [],
+        [("*", "visited", "*")],
+    ),
+    (
+        "ケニア保健省は12日、感染者が出たと発表した。\nナイロビの3つの高校を歴訪後、帰路に着いていた。",
+        [],
+        [("*", "visited", "*")],
+    ),
+    (
+        "ケニアのルト大統領は「昨日モンバサを訪れた」と語った。",
+        [("person/ルト", "visited", "*")],
+        [],
+    ),
+    # …a phrase set off in brackets (「遺憾の意」を表明) is no speech
+    (
+        "これに対し、ケニア政府のムレイ副報道官は14日に「タンザニア当局は難民の人権を尊重しなければ"
+        "ならない」と「遺憾の意」を表明し、ワフラ駐タンザニア大使はタンザニア政府高官に「自制した行動」"
+        "をとるよう申し入れを行った。",
+        [("*", "condemned", "Tanzania")],
+        [],
+    ),
     # a bare 協定 the article has not named before is a new, unnamed agreement
     (
         "8月31日、ケニアとタンザニアは協定を調印し、共同で経済共同体を設立した。",

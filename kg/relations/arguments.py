@@ -31,6 +31,7 @@ class SentenceContext:
     """What a paragraph carries from one sentence to the next."""
 
     topic: tuple[str, ...] = ()
+    reporting: bool = False  # the topic is a body that reported what follows
 
 
 @dataclass
@@ -362,6 +363,8 @@ class Arguments:
             and head.lemma_ not in self.rules.nominalizers | self.rules.modal_nouns
             and head.lemma_ not in self.rules.adverbial_nouns | self.rules.content_nouns
             and not self.phrase_entities(head, role.kinds)
+            # 視察していた|モンバサで: a place, where the clause's subject was, not its subject
+            and not any(self.kind(i) == "Place" for i in self.phrase_entities(head, ()))
         )
 
     @staticmethod
@@ -411,6 +414,8 @@ class Arguments:
             subjects = self._headline_subject(pred, children)
         if not sx.in_brackets(pred):  # a quotation's topic is not its speaker
             subjects = [c for c in subjects if not sx.in_brackets(c)]
+        elif not self._speaks_of_self(pred):  # …「…を訪れた人は…」と呼びかけた: nor the
+            subjects = [c for c in subjects if sx.in_brackets(c)]  # speaker its subject
         return subjects
 
     def _quote_subject_hung_on(self, pred: Token) -> list[Token]:
@@ -430,6 +435,28 @@ class Arguments:
             for c in subjects[1:]
             if sx.case(c) == "が" and any(c.i < q.left_edge.i and q.i < pred.i for q in quotes)
         ]
+
+    @staticmethod
+    def _in_speech(trigger: Token) -> bool:
+        """Whether the trigger stands in brackets that hold a clause (「…を訪れ、…相談して
+        ほしい」), not a phrase set off in brackets (「遺憾の意」を表明)."""
+        if not sx.in_brackets(trigger):
+            return False
+        doc = trigger.doc
+        start = next(
+            (i for i in range(trigger.i, trigger.sent.start - 1, -1) if doc[i].text in "「『"),
+            trigger.i,
+        )
+        end = next(
+            (i for i in range(trigger.i, trigger.sent.end) if doc[i].text in "」』"), trigger.i
+        )
+        return any(t.pos_ == "VERB" and t.i != trigger.i for t in doc[start:end])
+
+    def _speaks_of_self(self, pred: Token) -> bool:
+        """Whether the verb quoting a predicate in brackets reports the speaker's own doing
+        (「…を訪れた」と語った), so that a subject outside the brackets may be its subject."""
+        governor = sx.quote_governor(pred, self.rules.content_nouns)
+        return governor is None or sx.lemma(governor) in self.rules.self_report_verbs
 
     def _headline_subject(self, pred: Token, children: list[Token]) -> list[Token]:
         """A headline's subject, set off by a comma with no particle (モディ首相、ウクライナを
@@ -849,7 +876,9 @@ class Arguments:
             return trigger.lemma_  # 援助を行った: aid is what is given
         return None
 
-    def inherited_subject(self, trigger: Token, role: Role, ctx: SentenceContext) -> list[str]:
+    def inherited_subject(
+        self, trigger: Token, role: Role, ctx: SentenceContext, relation: str = ""
+    ) -> list[str]:
         """A left-out subject: an earlier clause's, the governing predicate's, or the topic.
 
         A clause quoted by a verb that accuses or acts on others (…を提供したとして制裁,
@@ -880,8 +909,10 @@ class Arguments:
             if ids or not self._embedded(node):
                 break
             relative = node.dep_ == "acl" and node.head.dep_ in ("obl", "obj")
+            setting = False  # 出張していた|東京で事故に遭い、…戻った: the place of a clause
             if relative and node.head.i > node.i:
                 node = node.head  # 訪問していたウクライナで記者団に語った: the teller visited
+                setting = sx.bare_case(node) in ("で", "では") and node.dep_ == "obl"
             elif node.dep_ == "nmod" and node.lemma_ in self.rules.aspect_suffixes:
                 place = self._scene_of(node)  # 来日中の|東京都内の|病院で死去: who died came
                 if place is False:
@@ -902,18 +933,41 @@ class Arguments:
                 or self.earlier_clause_subject(node, role, 0)
                 or (self._fronted_clause_topic(node, trigger, role) if fronted else [])
             )
-            if relative:
-                break  # one hop from a relative clause: no further up
+            if relative and not setting:
+                break  # one hop from a relative clause: no further up (but from the
+                # place a clause sets, on to whose clause that is: its subject was there)
         if ids or inside is not None:
             return ids
         if self._has_own_subject(trigger) or sx.cleft(node):
             return []
+        if self._in_speech(trigger) and (
+            governor is None or sx.lemma(governor) not in self.rules.self_report_verbs
+        ):
+            return []  # 厚労省は「…を訪れた人は…」と呼びかけた: speech has its own subject
         if "source" in role.slots and next(self.slot_heads("source", trigger), None):
             return []  # 選手側から「…」と抗議: the protester is named, if not known
         topic = self.sentence_topic(trigger, role)
         if topic or self._subject_before(trigger):
             return topic  # そこでは人々が…と非難した: the sentence names its own subject
+        if relation == "visited" and ctx.reporting:
+            return []  # a body that reported (厚労省は…と発表した) did not travel after
         return [t for t in ctx.topic if self.kind(t) in role.kinds]
+
+    def reporting_body(self, sent: Span, topic: tuple[str, ...]) -> bool:
+        """Whether a sentence's topic is a body (a ministry, an agency, a university) that
+        reports, announces or appeals (…と発表した, …を呼びかけた): what follows is what it
+        said of others."""
+        subject = next(
+            (t for t in sent if t.dep_ == "nsubj" and sx.case(t) == "は" and t.i in self.token_ids),
+            None,
+        )  # the topic's own phrase: a ministry acts for its state, but it is a body
+        if subject is None or not any(
+            self.token_kind.get(t.i) == "Organization" for t in subject.subtree
+        ):
+            return False
+        return any(
+            t.dep_ == "ROOT" and sx.lemma(t) in self.rules.reporting_body_verbs for t in sent
+        )
 
     def _scene_of(self, suffix: Token) -> Token | None | bool:
         """The place a …中の phrase sets the scene of, through a chain of の-modifiers

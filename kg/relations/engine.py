@@ -63,7 +63,10 @@ class Extractor:
                 for rule in self._candidate_rules(token):
                     if self._is_trigger(token, rule):
                         found.extend(self._apply(rule, token, sent, context, traced))
-            context.topic = self.arguments.topic(sent) or context.topic
+            topic = self.arguments.topic(sent)
+            if topic:  # 厚労省は…と発表した。…を歴訪後、: what it reports, not where it went
+                context.topic = topic
+                context.reporting = self.arguments.reporting_body(sent, topic)
             if traced is not None:
                 traced.topic = context.topic
         return sx.unique_events(found)
@@ -170,7 +173,7 @@ class Extractor:
                 return _stop(trace, "its subject names no entity (団長が): no agent")
             if self.arguments.relative_head_unnamed(trigger, rule.agent):
                 return _stop(trace, "the noun its clause modifies names no one (…到着した女性)")
-            agents = self.arguments.inherited_subject(trigger, rule.agent, ctx)
+            agents = self.arguments.inherited_subject(trigger, rule.agent, ctx, rule.relation)
             carried = bool(agents)
             if trace is not None and agents:
                 trace.notes.append(f"agent carried over: {', '.join(agents)}")

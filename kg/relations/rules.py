@@ -70,6 +70,7 @@ class RuleSet:
     team_nouns: frozenset[str] = frozenset()  # 日本代表: a team, not the state
     companion_nouns: frozenset[str] = frozenset()  # Bとともに: B did it too
     envoy_titles: frozenset[str] = frozenset()  # 大使: protested to, his state is
+    reporting_body_verbs: frozenset[str] = frozenset()  # 厚労省は…と発表: a body reports
     evidential_verbs: frozenset[str] = frozenset()  # …とみられる: speculative
     site_nouns: frozenset[str] = frozenset()  # 被災地, 前線: a site in the place before it
     exclusion_verbs: frozenset[str] = frozenset()  # X協定を除き: X is no argument
@@ -162,6 +163,7 @@ def load_rules() -> RuleSet:
         team_nouns=words("team_nouns"),
         companion_nouns=words("companion_nouns"),
         envoy_titles=words("envoy_titles"),
+        reporting_body_verbs=words("reporting_body_verbs"),
         exclusion_verbs=words("exclusion_verbs"),
         question_phrases=tuple(data.get("question_phrases") or ()),
         word_lists={k: words(k) for k, v in data.items() if isinstance(v, list) and k != "rules"},
