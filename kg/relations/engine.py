@@ -262,7 +262,7 @@ class Extractor:
         被爆した後に長崎に戻った)."""
         pred = self.arguments.predicate_head(trigger)
         chained = [c for c in pred.children if c.dep_ in ("advcl", "conj", "obl")]
-        if pred.dep_ in ("advcl", "conj") or sx.lemma(pred.head) in self.rules.return_words:
+        if pred.dep_ in ("advcl", "conj"):
             chained.append(pred.head)  # 東京に到着し、|帰国した
         return any(t.lemma_ in self.rules.return_words for t in [*chained, trigger])
 
