@@ -17,13 +17,13 @@ Example::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.bench.recall import corpus_articles
 from kg.model import RELATIONS
 
 CONTENT_TAGS = ("名詞", "動詞", "形状詞")  # Sudachi's parts of speech of a trigger word
@@ -76,15 +76,8 @@ def read_decisions(path: Path | None = None) -> dict[str, dict[str, Decision]]:
 
 # ------------------------------------------------------------------ the corpus
 def corpus_texts(corpus: Path) -> Iterator[str]:
-    with corpus.open(encoding="utf-8") as lines:
-        for number, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-                yield f"{record.get('title') or ''}\n{record['text']}"
-            except (json.JSONDecodeError, KeyError, TypeError) as problem:
-                raise ValueError(f"{corpus}:{number}: not an article record ({problem})") from None
+    for _, title, text in corpus_articles(corpus):
+        yield f"{title}\n{text}"
 
 
 def word_counts(texts: Iterable[str], tokenizer) -> Counter[str]:

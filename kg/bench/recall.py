@@ -41,7 +41,7 @@ import random
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,28 +199,34 @@ def candidates(corpus: Path, exclude: Iterable[str] = ()) -> list[Candidate]:
 
     skipped = set(exclude)
     found = []
+    for doc, title, text in corpus_articles(corpus):
+        if doc in skipped:
+            continue
+        sentences = [title, *text.splitlines()]
+        for index, sentence in enumerate(sentences):
+            sentence = sentence.strip()
+            if not sentence or is_citation(sentence):
+                continue
+            words = _words_in(sentence)
+            if words:
+                before = [s for s in sentences[max(1, index - 2) : index] if s.strip()]
+                context = tuple([title] + before if index else [])
+                found.append(Candidate(doc, index, sentence, context, words))
+    return found
+
+
+def corpus_articles(corpus: Path) -> Iterator[tuple[str, str, str]]:
+    """The (id, title, text) of each article of a JSON Lines corpus, read as a stream; a
+    line that is no article record is a ValueError naming it."""
     with corpus.open(encoding="utf-8") as lines:
         for number, raw in enumerate(lines, 1):
             if not raw.strip():
                 continue
             try:
                 record = json.loads(raw)
-                doc, title, text = record["id"], record.get("title") or "", record["text"]
+                yield record["id"], record.get("title") or "", record["text"]
             except (json.JSONDecodeError, KeyError, TypeError) as problem:
                 raise ValueError(f"{corpus}:{number}: not an article record ({problem})") from None
-            if doc in skipped:
-                continue
-            sentences = [title, *text.splitlines()]
-            for index, sentence in enumerate(sentences):
-                sentence = sentence.strip()
-                if not sentence or is_citation(sentence):
-                    continue
-                words = _words_in(sentence)
-                if words:
-                    before = [s for s in sentences[max(1, index - 2) : index] if s.strip()]
-                    context = tuple([title] + before if index else [])
-                    found.append(Candidate(doc, index, sentence, context, words))
-    return found
 
 
 def _words_in(sentence: str) -> tuple[str, ...]:
